@@ -1,0 +1,58 @@
+// The seven App Mesh resource kinds and how one resource is addressed.
+
+export const KINDS = [
+  'mesh',
+  'virtualService',
+  'virtualNode',
+  'virtualRouter',
+  'route',
+  'virtualGateway',
+  'gatewayRoute',
+] as const;
+
+export type Kind = (typeof KINDS)[number];
+
+/** Kinds that live inside a router or gateway rather than directly in the mesh. */
+export const PARENT_KIND: Partial<Record<Kind, Kind>> = {
+  route: 'virtualRouter',
+  gatewayRoute: 'virtualGateway',
+};
+
+/**
+ * Where a resource lives. For a mesh, `meshName === name`; for a route or gateway route,
+ * `parentName` is its virtual router or virtual gateway.
+ */
+export interface ResourceKey {
+  readonly kind: Kind;
+  readonly meshName: string;
+  readonly parentName?: string;
+  readonly name: string;
+}
+
+/** The key of the resource that directly contains `key` (mesh, router or gateway); none for a mesh. */
+export function parentKey(key: ResourceKey): ResourceKey | undefined {
+  if (key.kind === 'mesh') return undefined;
+  const parentKind = PARENT_KIND[key.kind];
+  if (parentKind && key.parentName !== undefined) {
+    return { kind: parentKind, meshName: key.meshName, name: key.parentName };
+  }
+  return { kind: 'mesh', meshName: key.meshName, name: key.meshName };
+}
+
+/** Human names, as App Mesh's messages use them. */
+export const KIND_LABEL: Record<Kind, string> = {
+  mesh: 'mesh',
+  virtualService: 'virtual service',
+  virtualNode: 'virtual node',
+  virtualRouter: 'virtual router',
+  route: 'route',
+  virtualGateway: 'virtual gateway',
+  gatewayRoute: 'gateway route',
+};
+
+/** `virtual node "color-blue" in mesh "demo"` */
+export function describeKey(key: ResourceKey): string {
+  if (key.kind === 'mesh') return `mesh "${key.name}"`;
+  const parent = key.parentName !== undefined ? ` of ${KIND_LABEL[PARENT_KIND[key.kind]!]} "${key.parentName}"` : '';
+  return `${KIND_LABEL[key.kind]} "${key.name}"${parent} in mesh "${key.meshName}"`;
+}
