@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   ResourceInUseException: 409,
   LimitExceededException: 400,
   TooManyRequestsException: 429,
+  TooManyTagsException: 400,
   InternalServerErrorException: 500,
   ServiceUnavailableException: 503,
 } as const;
@@ -29,11 +30,13 @@ export interface Problem {
 /** `spec.listeners[0].portMapping.port: must be between 1 and 65535, got 70000` */
 export function formatProblem(p: Problem): string {
   const where = p.path === '' ? '' : `${p.path}: `;
-  return 'value' in p && p.value !== undefined ? `${where}${p.rule}, got ${describeValue(p.value)}` : `${where}${p.rule}`;
+  return 'value' in p && p.value !== undefined
+    ? `${where}${p.rule}, got ${describeValue(p.value)}`
+    : `${where}${p.rule}`;
 }
 
 function describeValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -51,7 +54,10 @@ export class BadRequestError extends MeshError {
   readonly problems: readonly Problem[];
   constructor(messageOrProblems: string | readonly Problem[], options?: ErrorOptions) {
     const problems = typeof messageOrProblems === 'string' ? [] : messageOrProblems;
-    super(typeof messageOrProblems === 'string' ? messageOrProblems : problems.map(formatProblem).join('; '), options);
+    super(
+      typeof messageOrProblems === 'string' ? messageOrProblems : problems.map(formatProblem).join('; '),
+      options,
+    );
     this.problems = problems;
   }
 }
@@ -84,6 +90,11 @@ export class LimitExceededError extends MeshError {
 export class TooManyRequestsError extends MeshError {
   override readonly name = 'TooManyRequestsError';
   readonly code = 'TooManyRequestsException';
+}
+
+export class TooManyTagsError extends MeshError {
+  override readonly name = 'TooManyTagsError';
+  readonly code = 'TooManyTagsException';
 }
 
 export class ServiceUnavailableError extends MeshError {

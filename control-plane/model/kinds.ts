@@ -53,6 +53,7 @@ export const KIND_LABEL: Record<Kind, string> = {
 /** `virtual node "color-blue" in mesh "demo"` */
 export function describeKey(key: ResourceKey): string {
   if (key.kind === 'mesh') return `mesh "${key.name}"`;
-  const parent = key.parentName !== undefined ? ` of ${KIND_LABEL[PARENT_KIND[key.kind]!]} "${key.parentName}"` : '';
+  const parent =
+    key.parentName !== undefined ? ` of ${KIND_LABEL[PARENT_KIND[key.kind]!]} "${key.parentName}"` : '';
   return `${KIND_LABEL[key.kind]} "${key.name}"${parent} in mesh "${key.meshName}"`;
 }
