@@ -67,14 +67,17 @@ export interface ListQuery {
  * - `ResourceInUseError` — delete of a resource that others still reference (message names one referrer).
  * - `BadRequestError` — a malformed `nextToken`.
  *
- * Every write also advances the containing mesh's generation (see `meshGeneration`), in the same
- * transaction.
+ * Every create, update and delete also advances the containing mesh's generation (see `meshGeneration`),
+ * in the same transaction. Tagging does not: tags are not configuration.
  */
 export interface Store {
   get(key: ResourceKey): Promise<ResourceRecord | undefined>;
   /** Writes a new record (version 1) if its key is free and every reference exists. */
   create(record: ResourceRecord): Promise<void>;
-  /** Replaces `expected` with `next` (`next.version === expected.version + 1`) if `expected` is still current. */
+  /**
+   * Replaces `expected` with `next` (`next.version === expected.version + 1`) if `expected` is still current.
+   * Tags are not part of an update (`next.tags` is ignored), so a concurrent `tag` is never undone.
+   */
   update(expected: ResourceRecord, next: ResourceRecord): Promise<void>;
   /** Removes `expected` if it is still current and nothing references it. */
   delete(expected: ResourceRecord): Promise<void>;
