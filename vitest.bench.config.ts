@@ -1,8 +1,8 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // Measurements, not tests: run on demand with `npm run bench:api`.
-export default mergeConfig(
-  base,
-  defineConfig({ test: { include: ['test/bench/**/*.measure.ts'], testTimeout: 300_000 } }),
-);
+export default defineConfig({
+  ...base,
+  test: { ...base.test, include: ['test/bench/**/*.measure.ts'], testTimeout: 300_000 },
+});

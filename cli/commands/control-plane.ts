@@ -19,14 +19,17 @@ export function controlPlaneCommand(): Command {
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'keep DynamoDB Local data in this folder (default: in memory)')
-    .option('--table <name>', 'DynamoDB table name', DEFAULT_TABLE_NAME)
-    .option('--dynamodb-endpoint <url>', 'use this DynamoDB endpoint instead of starting DynamoDB Local')
+    .option(
+      '--table <name>',
+      `use this DynamoDB table; alone, in the regional service with your AWS credentials (default: "${DEFAULT_TABLE_NAME}" in DynamoDB Local)`,
+    )
+    .option('--dynamodb-endpoint <url>', 'use the DynamoDB at this URL instead of starting DynamoDB Local')
     .action(
       async (options: {
         port: number;
         host: string;
         dataDir?: string;
-        table: string;
+        table?: string;
         dynamodbEndpoint?: string;
       }) => {
         let controlPlane: LocalControlPlane;
@@ -34,7 +37,7 @@ export function controlPlaneCommand(): Command {
           controlPlane = await startLocalControlPlane({
             host: options.host,
             port: options.port,
-            tableName: options.table,
+            ...(options.table !== undefined ? { tableName: options.table } : {}),
             ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
             ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
           });

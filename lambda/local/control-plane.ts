@@ -10,7 +10,7 @@ import type { Store } from '../../control-plane/store/store.js';
 import { createTable } from '../../control-plane/store/table.js';
 import { createApiFunction } from '../api-handler.js';
 import { partitionOf } from '../environment.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { localDynamoDbClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { type LocalHttpServer, serveLocally } from './http-adapter.js';
 
 export const DEFAULT_CONTROL_PLANE_PORT = 7070;
@@ -25,9 +25,13 @@ export interface LocalControlPlaneOptions {
   readonly port?: number;
   /** Keep DynamoDB Local's data here across restarts. @default - in memory */
   readonly dataDir?: string;
-  /** Use this table (created if missing). @default tessera */
+  /**
+   * Use this table (created if missing). Without `dataDir` or `dynamodbEndpoint`, naming a table means
+   * the regional DynamoDB service, with the default AWS credential chain.
+   * @default tessera, in an embedded DynamoDB Local
+   */
   readonly tableName?: string;
-  /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
+  /** Use the DynamoDB at this URL (e.g. a DynamoDB Local you run) instead of starting one. */
   readonly dynamodbEndpoint?: string;
   /** @default us-east-1, or AWS_REGION */
   readonly region?: string;
@@ -35,6 +39,7 @@ export interface LocalControlPlaneOptions {
 
 export interface LocalControlPlane {
   readonly url: string;
+  /** Where the store is: DynamoDB Local's URL, the given endpoint, or `aws` for the regional service. */
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
   /** Stops serving, then stops DynamoDB Local if this control plane started it. */
@@ -47,16 +52,9 @@ export async function startLocalControlPlane(
   quietTelemetryDefaults();
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
-  const dynamodb = options.dynamodbEndpoint
-    ? { endpoint: options.dynamodbEndpoint, stop: async () => {} }
-    : await startDynamoDbLocal(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  const dynamodb = await openDynamoDb(options, region);
+  const { client } = dynamodb;
   try {
-    const client = new DynamoDBClient({
-      endpoint: dynamodb.endpoint,
-      region,
-      // DynamoDB Local accepts any credentials; never pick up real ones.
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     await createTable(client, tableName);
     const server = await serveControlPlane({
       store: new DynamoDbStore({ client, tableName }),
@@ -72,7 +70,6 @@ export async function startLocalControlPlane(
         try {
           await server.close();
         } finally {
-          client.destroy();
           await dynamodb.stop();
         }
       },
@@ -81,6 +78,38 @@ export async function startLocalControlPlane(
     await dynamodb.stop();
     throw error;
   }
+}
+
+interface OpenDynamoDb {
+  readonly client: DynamoDBClient;
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** The embedded DynamoDB Local, a DynamoDB at a given URL, or the regional service for a named table. */
+async function openDynamoDb(options: LocalControlPlaneOptions, region: string): Promise<OpenDynamoDb> {
+  if (options.dynamodbEndpoint !== undefined) {
+    const endpoint = options.dynamodbEndpoint;
+    // A DynamoDB Local started by hand accepts any credentials; use real ones only when present.
+    const client = process.env.AWS_ACCESS_KEY_ID
+      ? new DynamoDBClient({ endpoint, region })
+      : localDynamoDbClient(endpoint);
+    return { client, endpoint, stop: async () => client.destroy() };
+  }
+  if (options.tableName !== undefined && options.dataDir === undefined) {
+    const client = new DynamoDBClient({ region });
+    return { client, endpoint: 'aws', stop: async () => client.destroy() };
+  }
+  const local = await startDynamoDbLocal(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  const client = localDynamoDbClient(local.endpoint);
+  return {
+    client,
+    endpoint: local.endpoint,
+    async stop() {
+      client.destroy();
+      await local.stop();
+    },
+  };
 }
 
 /** Serves the API Lambda function over HTTP on top of any store. */
