@@ -20,10 +20,13 @@ export interface ApiFunctionDependencies {
 export function createApiFunction({ service, logger, metrics }: ApiFunctionDependencies): HttpHandler {
   let handle: ReturnType<typeof createApiHandler> | undefined;
   return async (event, context) => {
-    handle ??= createApiHandler(service(context), {
-      onInternalError: (error, request) =>
-        logger.error('request failed', { error: error as Error, requestId: request.requestId }),
-    });
+    handle ??= createApiHandler(
+      { mesh: service(context) },
+      {
+        onInternalError: (error, request) =>
+          logger.error('request failed', { error: error as Error, requestId: request.requestId }),
+      },
+    );
     logger.addContext(context);
     const request = toApiRequest(event);
     const started = performance.now();

@@ -26,7 +26,14 @@ export function toApiRequest(event: HttpEvent): ApiRequest {
     headers,
     body,
     requestId: event.requestContext.requestId,
+    ...principalOf(event),
   };
+}
+
+/** The IAM principal API Gateway (IAM authorizer) or a Function URL (AuthType AWS_IAM) authenticated. */
+function principalOf(event: HttpEvent): { principal?: string } {
+  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam;
+  return iam?.userArn ? { principal: iam.userArn } : {};
 }
 
 export function toHttpResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {

@@ -2,9 +2,9 @@
 // App Mesh-style error. Never throws and never leaks a stack trace to the caller.
 
 import { BadRequestError, MeshError, NotFoundError } from '../errors.js';
-import type { MeshService } from '../service/mesh-service.js';
 import { type ApiRequest, type ApiResponse, MAX_REQUEST_BODY_BYTES } from './http.js';
-import { OPERATIONS, type Operation } from './operations.js';
+import { type ApiServices, type Operation, Reply } from './operation.js';
+import { OPERATIONS } from './operations.js';
 
 export interface ApiHandlerOptions {
   /** Told about every failure that is not the caller's fault (a 5xx), with the request it broke. */
@@ -24,14 +24,20 @@ interface Match {
   readonly params: Record<string, string>;
 }
 
-export function createApiHandler(service: MeshService, options: ApiHandlerOptions = {}) {
+export function createApiHandler(services: ApiServices, options: ApiHandlerOptions = {}) {
   return async function handle(request: ApiRequest): Promise<ApiResult> {
     let operation: string | undefined;
     try {
       const match = findOperation(request.method, request.path);
       operation = match.operation.name;
       const body = parseBody(request.body);
-      const output = await match.operation.run(service, { params: match.params, query: request.query, body });
+      const output = await match.operation.run(services, {
+        params: match.params,
+        query: request.query,
+        body,
+        request,
+      });
+      if (output instanceof Reply) return { operation, response: render(output, request.requestId) };
       return { operation, response: json(200, output, request.requestId) };
     } catch (error) {
       if (error instanceof MeshError) {
@@ -65,6 +71,16 @@ function json(statusCode: number, body: unknown, requestId: string, errorType?: 
   };
   if (errorType !== undefined) headers['x-amzn-errortype'] = errorType;
   return { statusCode, headers, body: JSON.stringify(body) };
+}
+
+function render(reply: Reply, requestId: string): ApiResponse {
+  const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...reply.headers };
+  if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(reply.body),
+  };
 }
 
 function parseBody(text: string | undefined): Record<string, unknown> {

@@ -12,6 +12,11 @@ export interface ApiRequest {
   readonly body: string | undefined;
   /** An id for logs and the `x-amzn-RequestId` header. */
   readonly requestId: string;
+  /**
+   * The caller's IAM principal ARN as the front door authenticated it (SigV4); absent when the front
+   * door does no authentication (the local control plane).
+   */
+  readonly principal?: string;
 }
 
 export interface ApiResponse {
