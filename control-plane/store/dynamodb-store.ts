@@ -3,20 +3,30 @@
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError, TooManyRequestsError } from '../errors.js';
 import { describeKey, type ResourceKey } from '../model/kinds.js';
 import { decodePageToken, encodePageToken } from './private/page-token.js';
 import { explainRecordFailure, type TableRef } from './private/record-failures.js';
 import { fromItem, replaceableAttributes, toItem } from './private/record-item.js';
 import { containsRef, distinctRefs, sameItem } from './private/references.js';
 import {
+  backoff,
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
   runTransaction,
   type WriteOp,
 } from './private/transaction.js';
-import type { ListQuery, Page, PageRequest, Reference, ResourceRecord, Store } from './store.js';
-import { generationKey, itemKey, listRange } from './table.js';
+import type {
+  ListQuery,
+  MeshContents,
+  MeshVersion,
+  Page,
+  PageRequest,
+  Reference,
+  ResourceRecord,
+  Store,
+} from './store.js';
+import { generationKey, itemKey, listRange, meshPartition } from './table.js';
 
 /** Page size when a list request gives none, and the largest allowed. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -78,7 +88,12 @@ export class DynamoDbStore implements Store {
     ];
     if (key.kind === 'mesh') {
       ops.push({
-        item: { Put: { TableName: this.tableName, Item: { ...generationKey(key.meshName), generation: 1 } } },
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...generationKey(key.meshName), generation: 1, meshUid: record.uid },
+          },
+        },
         onConditionFailed: (_old, cause) =>
           new ConflictError(`${describeKey(key)} already exists`, { cause }),
       });
@@ -221,16 +236,68 @@ export class DynamoDbStore implements Store {
   }
 
   async meshGeneration(meshName: string): Promise<number | undefined> {
+    return (await this.meshVersion(meshName))?.generation;
+  }
+
+  async meshVersion(meshName: string): Promise<MeshVersion | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
         Key: generationKey(meshName),
-        ProjectionExpression: '#generation',
-        ExpressionAttributeNames: { '#generation': 'generation' },
+        ProjectionExpression: '#generation, #meshUid',
+        ExpressionAttributeNames: { '#generation': 'generation', '#meshUid': 'meshUid' },
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : (Item.generation as number);
+    return Item === undefined
+      ? undefined
+      : { generation: Item.generation as number, meshUid: String(Item.meshUid ?? '') };
+  }
+
+  async loadMesh(meshName: string): Promise<MeshContents | undefined> {
+    // Every write in a mesh bumps its generation in the same transaction, so an unchanged generation
+    // around the reads proves they saw one consistent state. While writes keep landing (a large apply),
+    // this backs off and tries again; past the retry budget the caller is told to come back later,
+    // which a proxy does by keeping its last good snapshot.
+    for (let attempt = 1; ; attempt++) {
+      const [before, mesh] = await Promise.all([
+        this.meshVersion(meshName),
+        this.get({ kind: 'mesh', meshName, name: meshName }),
+      ]);
+      if (before === undefined) return undefined;
+      const resources = await this.queryMeshPartition(meshName);
+      const after = await this.meshVersion(meshName);
+      if (mesh !== undefined && after?.generation === before.generation && after.meshUid === before.meshUid) {
+        return { ...before, mesh, resources };
+      }
+      if (after === undefined) return undefined;
+      if (attempt >= this.retry.maxAttempts) {
+        throw new TooManyRequestsError(
+          `mesh "${meshName}" is changing too fast to be read consistently; retry`,
+        );
+      }
+      await backoff(this.retry, attempt);
+    }
+  }
+
+  private async queryMeshPartition(meshName: string): Promise<ResourceRecord[]> {
+    const records: ResourceRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+          ExpressionAttributeValues: { ':pk': meshPartition(meshName) },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of result.Items ?? []) if (item.kind !== undefined) records.push(fromItem(item));
+      start = result.LastEvaluatedKey;
+    } while (start !== undefined);
+    return records;
   }
 
   /** One UpdateItem on the `tags` map only (no expression: just checks that the resource exists). */

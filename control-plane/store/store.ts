@@ -89,7 +89,25 @@ export interface Store {
   untag(key: ResourceKey, tagKeys: readonly string[]): Promise<void>;
   /**
    * A counter that increases on every committed write to the mesh or anything in it; undefined when
-   * the mesh does not exist. One read: the snapshot endpoint (#3) uses it to answer 304 cheaply.
+   * the mesh does not exist. One read.
    */
   meshGeneration(meshName: string): Promise<number | undefined>;
+  /** The generation and the mesh's uid (a recreated mesh starts its count again); one read. */
+  meshVersion(meshName: string): Promise<MeshVersion | undefined>;
+  /**
+   * The mesh and everything in it, as of one generation: no write committed while it was read.
+   * Undefined when the mesh does not exist.
+   */
+  loadMesh(meshName: string): Promise<MeshContents | undefined>;
+}
+
+export interface MeshVersion {
+  readonly meshUid: string;
+  readonly generation: number;
+}
+
+export interface MeshContents extends MeshVersion {
+  readonly mesh: ResourceRecord;
+  /** Every other resource of the mesh, in key order. */
+  readonly resources: readonly ResourceRecord[];
 }

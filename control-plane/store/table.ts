@@ -15,13 +15,15 @@ import type { Kind, ResourceKey } from '../model/kinds.js';
  *  item                 pk                 sk                        attributes
  *  ───────────────────  ─────────────────  ────────────────────────  ──────────────────────────────────────
  *  mesh                 MESHES             <mesh>                    record attributes (below)
- *  mesh generation      MESH#<mesh>        GENERATION                generation (N)
+ *  mesh generation      MESH#<mesh>        GENERATION                generation (N), meshUid (S)
  *  virtual service      MESH#<mesh>        VS#<name>                 record attributes
  *  virtual node         MESH#<mesh>        VN#<name>                 record attributes
  *  virtual router       MESH#<mesh>        VR#<name>                 record attributes
  *  route                MESH#<mesh>        R#<router>#<name>         record attributes
  *  virtual gateway      MESH#<mesh>        VG#<name>                 record attributes
  *  gateway route        MESH#<mesh>        GR#<gateway>#<name>       record attributes
+ *  endpoint             ENDPOINTS#<mesh>   <node>#<endpointId>       endpoint attributes (below)
+ *  principal binding    BINDING#<mesh>#<node>  <principal ARN>       boundAt (N, epoch ms); see below
  *
  *  record attributes:
  *    kind, meshName, parentName (routes and gateway routes only), name     S   the ResourceKey, verbatim
@@ -32,6 +34,17 @@ import type { Kind, ResourceKey } from '../model/kinds.js';
  *    refs        L of M { kind, meshName, parentName?, name, field }  what this record depends on
  *    refCount    N   how many records list this one in their `refs` (absent = 0); delete requires 0
  *    clientToken, requestHash                                              S   optional
+ *
+ *  endpoint attributes (the discovery registry, control-plane/discovery/):
+ *    meshName, nodeName, id, address, source ('proxy' | 'ecs')            S
+ *    ports       L of M { listenerPort N, port N }
+ *    zone                                                                  S   optional
+ *    attributes                                                            M   optional, key → S
+ *    cluster     S   the ECS cluster ARN (ECS endpoints only; reconcile removes by cluster)
+ *    contentHash S   hash of everything above but the keys; a heartbeat is a write conditional on it
+ *    expiresAt   N   epoch SECONDS; proxy endpoints only (ECS ones live until removed). It is also the
+ *                    table's DynamoDB TTL attribute, but TTL deletes lazily: reads filter expired items.
+ *    updatedAt   N   epoch seconds of the last write (registration or heartbeat)
  *
  * Why this layout:
  *  - Mesh records share the partition `MESHES`, so ListMeshes is one Query. Everything inside a mesh
@@ -48,6 +61,11 @@ import type { Kind, ResourceKey } from '../model/kinds.js';
  *    UntagResource are single-attribute UpdateItems; `refs` is native so it is readable in the console.
  *  - References are counted on the referenced item (`refCount`), inside the same transaction that
  *    writes the referrer, so "exists while referenced" holds without scans or locks.
+ *  - Endpoints are not configuration: they live in a partition of their own per mesh, so registrations
+ *    and heartbeats never touch the mesh partition or its generation, and the endpoints of one node are
+ *    one Query on the sort-key prefix `<node>#` (node names cannot contain `#`). Principal bindings
+ *    (which IAM principal may register for a node; written by the CDK constructs) are one item each,
+ *    so the registration guard is one GetItem.
  */
 
 /** Attribute names and types of the table's primary key (the CDK reuses these). */
@@ -141,4 +159,30 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       `table "${tableName}" exists with key schema [${keys}], expected ${PARTITION_KEY.name} (HASH), ${SORT_KEY.name} (RANGE)`,
     );
   }
+}
+
+/**
+ * The DynamoDB TTL attribute of the table (epoch seconds). Only proxy-registered endpoints carry it;
+ * the CDK enables TTL on it.
+ */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
+
+/** The partition holding every registered endpoint of `meshName`. */
+export function endpointPartition(meshName: string): string {
+  return `ENDPOINTS${KEY_SEPARATOR}${meshName}`;
+}
+
+/** The sort-key prefix selecting the endpoints of one virtual node in its mesh's endpoint partition. */
+export function endpointNodePrefix(nodeName: string): string {
+  return `${nodeName}${KEY_SEPARATOR}`;
+}
+
+/** Where one registered endpoint is stored. */
+export function endpointKey(meshName: string, nodeName: string, endpointId: string): ItemKey {
+  return { pk: endpointPartition(meshName), sk: `${endpointNodePrefix(nodeName)}${endpointId}` };
+}
+
+/** Where the binding of an IAM principal (normalized role or user ARN) to a virtual node is stored. */
+export function bindingKey(meshName: string, nodeName: string, principalArn: string): ItemKey {
+  return { pk: `BINDING${KEY_SEPARATOR}${meshName}${KEY_SEPARATOR}${nodeName}`, sk: principalArn };
 }

@@ -86,7 +86,7 @@ export async function runTransaction(
       }
       lastError = error;
     }
-    if (attempt < policy.maxAttempts) await sleep(backoff(attempt, policy));
+    if (attempt < policy.maxAttempts) await backoff(policy, attempt);
   }
   throw new TooManyRequestsError(
     `${what} kept colliding with concurrent writes to the same mesh; retry later`,
@@ -111,10 +111,8 @@ function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
 }
 
-function backoff(attempt: number, policy: RetryPolicy): number {
-  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-}
-
-function sleep(ms: number): Promise<void> {
+/** Waits before retry number `attempt` (1-based): full jitter under a doubling ceiling. */
+export function backoff(policy: RetryPolicy, attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return new Promise((done) => setTimeout(done, ms));
 }

@@ -303,6 +303,59 @@ export function describeStoreContract(name: string, getStore: () => Store): void
         const page = await store.list({ kind: 'virtualNode', meshName: mesh });
         expect(page.items).toHaveLength(20);
       });
+
+      it('carries the mesh uid, so a recreated mesh is told apart from the one before', async () => {
+        const store = getStore();
+        const mesh = uniqueMeshName();
+        const first = newRecord(keys.mesh(mesh));
+        await store.create(first);
+        expect(await store.meshVersion(mesh)).toEqual({ meshUid: first.uid, generation: 1 });
+        await store.delete(first);
+        expect(await store.meshVersion(mesh)).toBeUndefined();
+        const second = newRecord(keys.mesh(mesh));
+        await store.create(second);
+        expect(await store.meshVersion(mesh)).toEqual({ meshUid: second.uid, generation: 1 });
+        expect(second.uid).not.toBe(first.uid);
+      });
+    });
+
+    describe('loadMesh', () => {
+      it('returns the mesh and every resource in it at one generation', async () => {
+        const store = getStore();
+        const { mesh, meshRecord } = await meshWithRouterAndNodes(store);
+        const route = newRecord(keys.route(mesh, 'vr', 'r'), {
+          ...httpRouteTo(mesh, ['a']),
+        });
+        await store.create(route);
+        const loaded = await store.loadMesh(mesh);
+        expect(loaded?.generation).toBe(5);
+        expect(loaded?.meshUid).toBe(meshRecord.uid);
+        expect(loaded?.mesh.key).toEqual(meshRecord.key);
+        expect(loaded?.resources.map((r) => r.key.name).sort()).toEqual(['a', 'b', 'r', 'vr']);
+        expect(loaded?.resources.find((r) => r.key.name === 'r')?.spec).toEqual(route.spec);
+        expect(await store.loadMesh(uniqueMeshName())).toBeUndefined();
+      });
+
+      it('never returns a state that mixes two generations while writers are busy', async () => {
+        const store = getStore();
+        const mesh = uniqueMeshName();
+        await store.create(newRecord(keys.mesh(mesh)));
+        let writing = true;
+        // A busy operator: a write every 30 ms or so, as a script applying a large mesh would.
+        const writer = (async () => {
+          for (let i = 0; writing && i < 200; i++) {
+            await store.create(newRecord(keys.virtualNode(mesh, `w-${String(i).padStart(3, '0')}`)));
+            await new Promise((resolve) => setTimeout(resolve, 30));
+          }
+        })();
+        for (let i = 0; i < 5; i++) {
+          const loaded = await store.loadMesh(mesh);
+          // Generation 1 is the mesh; every node created since added exactly one.
+          expect(loaded!.resources).toHaveLength(loaded!.generation - 1);
+        }
+        writing = false;
+        await writer;
+      });
     });
 
     describe('list', () => {
