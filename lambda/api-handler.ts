@@ -5,28 +5,25 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createApiHandler } from '../control-plane/api/api-handler.js';
-import type { MeshService } from '../control-plane/service/mesh-service.js';
+import type { ApiServices } from '../control-plane/api/operation.js';
 import { type HttpEvent, toApiRequest, toHttpResult } from './http-event.js';
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface ApiFunctionDependencies {
   /** Built on first use, so a cold start can read the account from the invocation's ARN. */
-  readonly service: (context: Context) => MeshService;
+  readonly services: (context: Context) => ApiServices;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
 
-export function createApiFunction({ service, logger, metrics }: ApiFunctionDependencies): HttpHandler {
+export function createApiFunction({ services, logger, metrics }: ApiFunctionDependencies): HttpHandler {
   let handle: ReturnType<typeof createApiHandler> | undefined;
   return async (event, context) => {
-    handle ??= createApiHandler(
-      { mesh: service(context) },
-      {
-        onInternalError: (error, request) =>
-          logger.error('request failed', { error: error as Error, requestId: request.requestId }),
-      },
-    );
+    handle ??= createApiHandler(services(context), {
+      onInternalError: (error, request) =>
+        logger.error('request failed', { error: error as Error, requestId: request.requestId }),
+    });
     logger.addContext(context);
     const request = toApiRequest(event);
     const started = performance.now();

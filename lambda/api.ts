@@ -5,10 +5,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MeshService } from '../control-plane/service/mesh-service.js';
-import { DynamoDbStore } from '../control-plane/store/dynamodb-store.js';
 import { createApiFunction } from './api-handler.js';
 import { partitionOf, requireEnv } from './environment.js';
+import { createServices } from './services.js';
 
 const serviceName = 'tessera-control-plane';
 const logger = new Logger({ serviceName });
@@ -18,9 +17,11 @@ const tracer = new Tracer({ serviceName });
 export const handler = createApiFunction({
   logger,
   metrics,
-  service: (context) => {
-    const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
-    const store = new DynamoDbStore({ client, tableName: requireEnv('TESSERA_TABLE_NAME') });
-    return new MeshService(store, partitionOf(context));
-  },
+  services: (context) =>
+    createServices({
+      client: tracer.captureAWSv3Client(new DynamoDBClient({})),
+      tableName: requireEnv('TESSERA_TABLE_NAME'),
+      partition: partitionOf(context),
+      requirePrincipal: true,
+    }),
 });

@@ -3,7 +3,7 @@
 
 import { BadRequestError, MeshError, NotFoundError } from '../errors.js';
 import { type ApiRequest, type ApiResponse, MAX_REQUEST_BODY_BYTES } from './http.js';
-import { type ApiServices, type Operation, Reply } from './operation.js';
+import { type ApiServices, type Operation, RawJson, Reply } from './operation.js';
 import { OPERATIONS } from './operations.js';
 
 export interface ApiHandlerOptions {
@@ -76,11 +76,8 @@ function json(statusCode: number, body: unknown, requestId: string, errorType?: 
 function render(reply: Reply, requestId: string): ApiResponse {
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId, ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
-  return {
-    statusCode: reply.status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(reply.body),
-  };
+  const body = reply.body instanceof RawJson ? reply.body.text : JSON.stringify(reply.body);
+  return { statusCode: reply.status, headers: { 'content-type': 'application/json', ...headers }, body };
 }
 
 function parseBody(text: string | undefined): Record<string, unknown> {

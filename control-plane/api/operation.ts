@@ -1,11 +1,15 @@
 // What an API operation is: a method and path pattern, and what to do with a matched request.
 
+import type { EndpointRegistry } from '../discovery/endpoint-registry.js';
+import type { SnapshotService } from '../distribution/snapshot-service.js';
 import type { MeshService } from '../service/mesh-service.js';
 import type { ApiRequest } from './http.js';
 
 /** The use cases the API can call. */
 export interface ApiServices {
   readonly mesh: MeshService;
+  readonly snapshots: SnapshotService;
+  readonly endpoints: EndpointRegistry;
 }
 
 export interface OperationInput {
@@ -14,6 +18,11 @@ export interface OperationInput {
   /** The parsed JSON body; `{}` when there is none. */
   readonly body: Record<string, unknown>;
   readonly request: ApiRequest;
+}
+
+/** JSON that is already serialized (a compiled snapshot): served byte for byte. */
+export class RawJson {
+  constructor(readonly text: string) {}
 }
 
 /** A response other than `200` with a JSON body: a status, headers, and an optional body. */

@@ -57,3 +57,9 @@ export function describeKey(key: ResourceKey): string {
     key.parentName !== undefined ? ` of ${KIND_LABEL[PARENT_KIND[key.kind]!]} "${key.parentName}"` : '';
   return `${KIND_LABEL[key.kind]} "${key.name}"${parent} in mesh "${key.meshName}"`;
 }
+
+/** `Virtual node "color-blue" in mesh "demo" does not exist` */
+export function notFoundMessage(key: ResourceKey): string {
+  const description = describeKey(key);
+  return `${description.charAt(0).toUpperCase()}${description.slice(1)} does not exist`;
+}

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError, type Problem, TooManyTagsError } from '../errors.js';
 import { MAX_TAGS } from '../model/constants.js';
 import { specReferences, validateName, validateSpec, validateTags } from '../model/index.js';
-import { describeKey, PARENT_KIND, parentKey, type ResourceKey } from '../model/kinds.js';
+import { describeKey, notFoundMessage, PARENT_KIND, parentKey, type ResourceKey } from '../model/kinds.js';
 import type { ListQuery, Page, PageRequest, Reference, ResourceRecord, Store } from '../store/store.js';
 import { arnOf, type Partition, parseArn } from './arn.js';
 import { NAME_FIELD, PARENT_NAME_FIELD } from './names.js';
@@ -204,7 +204,7 @@ export class MeshService {
 
   async #existing(key: ResourceKey): Promise<ResourceRecord> {
     const record = await this.#store.get(key);
-    if (!record) throw new NotFoundError(`${capitalize(describeKey(key))} does not exist`);
+    if (!record) throw new NotFoundError(notFoundMessage(key));
     return record;
   }
 
@@ -275,8 +275,4 @@ function decodeTagToken(token: string): string {
     // fall through to the error below
   }
   throw new BadRequestError('nextToken: is not a valid pagination token');
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

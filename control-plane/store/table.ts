@@ -22,6 +22,7 @@ import type { Kind, ResourceKey } from '../model/kinds.js';
  *  route                MESH#<mesh>        R#<router>#<name>         record attributes
  *  virtual gateway      MESH#<mesh>        VG#<name>                 record attributes
  *  gateway route        MESH#<mesh>        GR#<gateway>#<name>       record attributes
+ *  snapshot cache       SNAPSHOT#<mesh>    <proxyKind>#<proxyName>   meshUid, generation, version, json (S)
  *  endpoint             ENDPOINTS#<mesh>   <node>#<endpointId>       endpoint attributes (below)
  *  principal binding    BINDING#<mesh>#<node>  <principal ARN>       boundAt (N, epoch ms); see below
  *
@@ -185,4 +186,9 @@ export function endpointKey(meshName: string, nodeName: string, endpointId: stri
 /** Where the binding of an IAM principal (normalized role or user ARN) to a virtual node is stored. */
 export function bindingKey(meshName: string, nodeName: string, principalArn: string): ItemKey {
   return { pk: `BINDING${KEY_SEPARATOR}${meshName}${KEY_SEPARATOR}${nodeName}`, sk: principalArn };
+}
+
+/** Partition of the compiled-snapshot cache of `meshName` (a cache: safe to delete at any time). */
+export function snapshotCacheKey(meshName: string, proxyKind: string, proxyName: string): ItemKey {
+  return { pk: `SNAPSHOT${KEY_SEPARATOR}${meshName}`, sk: `${proxyKind}${KEY_SEPARATOR}${proxyName}` };
 }

@@ -4,12 +4,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MeshService } from '../../control-plane/service/mesh-service.js';
-import { DynamoDbStore } from '../../control-plane/store/dynamodb-store.js';
-import type { Store } from '../../control-plane/store/store.js';
 import { createTable } from '../../control-plane/store/table.js';
 import { createApiFunction } from '../api-handler.js';
 import { partitionOf } from '../environment.js';
+import { createServices } from '../services.js';
 import { localDynamoDbClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { type LocalHttpServer, serveLocally } from './http-adapter.js';
 
@@ -57,7 +55,8 @@ export async function startLocalControlPlane(
   try {
     await createTable(client, tableName);
     const server = await serveControlPlane({
-      store: new DynamoDbStore({ client, tableName }),
+      client,
+      tableName,
       region,
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_CONTROL_PLANE_PORT,
@@ -114,7 +113,8 @@ async function openDynamoDb(options: LocalControlPlaneOptions, region: string): 
 
 /** Serves the API Lambda function over HTTP on top of any store. */
 export async function serveControlPlane(options: {
-  readonly store: Store;
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
   readonly region: string;
   readonly host: string;
   readonly port: number;
@@ -124,7 +124,13 @@ export async function serveControlPlane(options: {
   const handler = createApiFunction({
     logger: new Logger({ serviceName }),
     metrics: new Metrics({ namespace: 'Tessera', serviceName }),
-    service: (context) => new MeshService(options.store, partitionOf(context)),
+    services: (context) =>
+      createServices({
+        client: options.client,
+        tableName: options.tableName,
+        partition: partitionOf(context),
+        requirePrincipal: false,
+      }),
   });
   return serveLocally(
     {

@@ -1,9 +1,7 @@
 // `npm run bench:api`: how long App Mesh API calls take through the local control plane (the Lambda
 // handler behind the HTTP adapter, DynamoDB Local), and how many DynamoDB requests each operation makes.
 
-import { randomUUID } from 'node:crypto';
 import {
-  type AppMeshClient,
   CreateMeshCommand,
   CreateRouteCommand,
   CreateVirtualNodeCommand,
@@ -15,12 +13,8 @@ import {
   TagResourceCommand,
   UpdateVirtualNodeCommand,
 } from '@aws-sdk/client-app-mesh';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { expect, inject, it } from 'vitest';
-import { DynamoDbStore } from '../../control-plane/store/dynamodb-store.js';
-import { createTable } from '../../control-plane/store/table.js';
-import { serveControlPlane } from '../../lambda/local/control-plane.js';
-import { appMeshClient } from '../support/control-plane.js';
+import { expect, it } from 'vitest';
+import { startTestControlPlane } from '../support/control-plane.js';
 import { nodeSpec, routerSpec, routeSpec } from '../support/fixtures.js';
 
 const SAMPLES = 100;
@@ -36,28 +30,9 @@ function percentile(values: number[], p: number): number {
 }
 
 it('measures the local control plane', async () => {
-  const dynamo = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const calls: string[] = [];
-  dynamo.middlewareStack.add(
-    (next, context) => (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  const tableName = `bench-${randomUUID()}`;
-  await createTable(dynamo, tableName);
-  const server = await serveControlPlane({
-    store: new DynamoDbStore({ client: dynamo, tableName }),
-    region: 'us-east-1',
-    host: '127.0.0.1',
-    port: 0,
-  });
-  const client: AppMeshClient = appMeshClient(server.url);
+  const cp = await startTestControlPlane();
+  const { client } = cp;
+  const calls = cp.dynamodbCalls;
 
   const counted = async (label: string, run: () => Promise<unknown>) => {
     calls.length = 0;
@@ -170,7 +145,5 @@ it('measures the local control plane', async () => {
   console.log(lines.join('\n'));
   expect(create).toHaveLength(SAMPLES);
 
-  client.destroy();
-  await server.close();
-  dynamo.destroy();
+  await cp.stop();
 }, 300_000);

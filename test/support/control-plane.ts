@@ -4,25 +4,44 @@
 import { randomUUID } from 'node:crypto';
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { inject } from 'vitest';
-import { type LocalControlPlane, startLocalControlPlane } from '../../lambda/local/control-plane.js';
+import { createTable } from '../../control-plane/store/table.js';
+import { serveControlPlane } from '../../lambda/local/control-plane.js';
+import { localDynamoDbClient } from '../../lambda/local/dynamodb-local.js';
+import { recordCommands } from './dynamodb.js';
 
-export interface TestControlPlane extends LocalControlPlane {
+export interface TestControlPlane {
+  readonly url: string;
+  readonly tableName: string;
   readonly client: AppMeshClient;
+  /** Every DynamoDB command this control plane has sent, by name; clear it with `.length = 0`. */
+  readonly dynamodbCalls: string[];
+  stop(): Promise<void>;
 }
 
-export async function startTestControlPlane(): Promise<TestControlPlane> {
-  const controlPlane = await startLocalControlPlane({
+/** Starts a control plane; pass the `tableName` of another to get a second instance on the same data. */
+export async function startTestControlPlane(options: { tableName?: string } = {}): Promise<TestControlPlane> {
+  const dynamodb = localDynamoDbClient(inject('dynamodbEndpoint'));
+  const dynamodbCalls = recordCommands(dynamodb);
+  const tableName = options.tableName ?? `api-${randomUUID()}`;
+  await createTable(dynamodb, tableName);
+  const server = await serveControlPlane({
+    client: dynamodb,
+    tableName,
+    region: 'us-east-1',
+    host: '127.0.0.1',
     port: 0,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tableName: `api-${randomUUID()}`,
   });
-  const client = appMeshClient(controlPlane.url);
+  const client = appMeshClient(server.url);
+  dynamodbCalls.length = 0;
   return {
-    ...controlPlane,
+    url: server.url,
+    tableName,
     client,
+    dynamodbCalls,
     async stop() {
       client.destroy();
-      await controlPlane.stop();
+      await server.close();
+      dynamodb.destroy();
     },
   };
 }

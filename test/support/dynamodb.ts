@@ -35,3 +35,16 @@ export async function createTestTable(): Promise<TestTable> {
     },
   };
 }
+
+/** Records the name of every command `client` sends (`GetItemCommand`, …), for counting requests. */
+export function recordCommands(client: DynamoDBClient): string[] {
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  return calls;
+}
