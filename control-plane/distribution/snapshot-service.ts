@@ -4,12 +4,14 @@
 import { compileSnapshot } from '../compiler/index.js';
 import { NotFoundError } from '../errors.js';
 import { notFoundMessage } from '../model/kinds.js';
-import type { Store } from '../store/store.js';
+import type { MeshContents, MeshVersion, Store } from '../store/store.js';
 import type { ProxyRef } from './proxy-ref.js';
 import type { CachedSnapshot, SnapshotCache } from './snapshot-cache.js';
 
 /** How many proxies' snapshots one instance keeps in memory. */
 export const DEFAULT_MEMORY_CACHE_ENTRIES = 2_000;
+/** How many meshes' last consistent read one instance keeps, so a change is loaded once, not per proxy. */
+export const MESHES_KEPT_IN_MEMORY = 8;
 
 export type SnapshotRead =
   | { readonly notModified: true; readonly version: string }
@@ -29,6 +31,8 @@ export class SnapshotService {
   readonly #memoryEntries: number;
   /** Insertion-ordered, so the oldest entry is the first to go. */
   readonly #memory = new Map<string, CachedSnapshot>();
+  /** The latest read (or read in flight) of each mesh, shared by every proxy's recompile. */
+  readonly #meshes = new Map<string, Promise<MeshContents | undefined>>();
 
   constructor(options: SnapshotServiceOptions) {
     this.#store = options.store;
@@ -57,7 +61,7 @@ export class SnapshotService {
     if (!isCurrent(entry)) {
       entry = await this.#cache?.get(meshName, proxy);
       if (!isCurrent(entry)) {
-        entry = await this.#compile(meshName, proxy);
+        entry = await this.#compile(meshName, proxy, current);
         await this.#cache?.put(meshName, proxy, entry);
       }
       this.#remember(memoryKey, entry);
@@ -67,8 +71,8 @@ export class SnapshotService {
       : { notModified: false, version: entry.version, json: entry.json };
   }
 
-  async #compile(meshName: string, proxy: ProxyRef): Promise<CachedSnapshot> {
-    const contents = await this.#store.loadMesh(meshName);
+  async #compile(meshName: string, proxy: ProxyRef, current: MeshVersion): Promise<CachedSnapshot> {
+    const contents = await this.#contents(meshName, current);
     if (contents === undefined)
       throw new NotFoundError(notFoundMessage({ kind: 'mesh', meshName, name: meshName }));
     const result = compileSnapshot({ mesh: contents.mesh, resources: contents.resources, proxy });
@@ -82,6 +86,19 @@ export class SnapshotService {
       version: result.snapshot.version,
       json: result.json,
     };
+  }
+
+  /** A consistent read of the mesh at `current` or later, loading it only when the one kept is older. */
+  async #contents(meshName: string, current: MeshVersion): Promise<MeshContents | undefined> {
+    const kept = await this.#meshes.get(meshName)?.catch(() => undefined);
+    if (kept !== undefined && kept.meshUid === current.meshUid && kept.generation >= current.generation) {
+      return kept;
+    }
+    const loading = this.#store.loadMesh(meshName);
+    this.#meshes.delete(meshName);
+    this.#meshes.set(meshName, loading);
+    if (this.#meshes.size > MESHES_KEPT_IN_MEMORY) this.#meshes.delete(this.#meshes.keys().next().value!);
+    return loading;
   }
 
   #remember(key: string, entry: CachedSnapshot): void {

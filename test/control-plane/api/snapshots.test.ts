@@ -128,6 +128,24 @@ describe('snapshot endpoint', () => {
     expect(weightsOf(snapshotOf(after.text))).toEqual({ 'blue:8080': 1, 'green:8080': 1 });
   });
 
+  it('reads a changed mesh once for all the proxies that poll after the change', async () => {
+    const front = await poll(cp, 'front');
+    const blue = await poll(cp, 'blue');
+    await cp.client.send(
+      new UpdateRouteCommand({
+        meshName: MESH,
+        virtualRouterName: 'colors',
+        routeName: 'split',
+        spec: routeSpec({ blue: 2, green: 1 }),
+      }),
+    );
+    cp.dynamodbCalls.length = 0;
+    expect((await poll(cp, 'front', front.etag)).status).toBe(200);
+    // blue calls colors.local too (every fixture node does), so its snapshot changed as well.
+    expect((await poll(cp, 'blue', blue.etag)).status).toBe(200);
+    expect(cp.dynamodbCalls.filter((c) => c === 'QueryCommand')).toHaveLength(1);
+  });
+
   it('keeps the version when a write does not touch what the node uses', async () => {
     const before = await poll(cp, 'front');
     await cp.client.send(new DeleteVirtualNodeCommand({ meshName: MESH, virtualNodeName: 'unrelated' }));
