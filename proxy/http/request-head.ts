@@ -1,0 +1,160 @@
+// Checks a downstream request's head beyond what Node's parser enforces, and derives where it is addressed.
+
+import type { IncomingMessage } from 'node:http';
+import { type Authority, formatAuthority, parseAuthority } from './authority.js';
+import { isClosing } from './closing-connections.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './limits.js';
+import { normalizePath } from './normalize-path.js';
+
+/** A request head that may be routed. */
+export interface AcceptedRequestHead {
+  readonly ok: true;
+  /** Where the request is addressed: the absolute-form target's authority, else the `Host` header's. */
+  readonly authority: Authority;
+  /** `authority` as the `Host` to forward (rewritten from the absolute-form target when there is one). */
+  readonly hostHeader: string;
+  /** From the absolute-form target, else `http`. */
+  readonly scheme: 'http' | 'https';
+  /** Normalized (see `normalizePath`); forward this, so the upstream sees the path that was matched. */
+  readonly path: string;
+  /** The raw query without `?`; `''` when there is none. */
+  readonly query: string;
+}
+
+/**
+ * A request head the proxy answers itself, forwarding nothing. Every rejection should be answered with
+ * `Connection: close`: after a malformed head the rest of the stream cannot be trusted.
+ */
+export interface RejectedRequestHead {
+  readonly ok: false;
+  readonly status: 400 | 405 | 431 | 505;
+  readonly reason: string;
+}
+
+export type RequestHeadCheck = AcceptedRequestHead | RejectedRequestHead;
+
+/**
+ * Checks what Node's parser lets through (see `serverOptions` for what it does not):
+ * - 400: any request pipelined behind one answered by `localReply(…, { close: true })`.
+ * - 431: more than `maxHeaderCount` headers.
+ * - 400: `Host` twice, or missing/empty/malformed where it is needed; `Transfer-Encoding` other than
+ *   exactly `chunked`, or on an HTTP/1.0 request (its framing is then unreliable); a malformed
+ *   `Content-Length`; asterisk-form (`OPTIONS *`); a target that is neither origin-form (`/…`) nor
+ *   absolute-form `http(s)://…`; userinfo; a fragment; a path `normalizePath` refuses.
+ * - 405: `CONNECT` (the proxy forwards HTTP requests, it opens no tunnels).
+ * - 505: an HTTP version other than 1.0 and 1.1.
+ * An absolute-form target (`GET http://svc:8080/p`, the egress port used as `HTTP_PROXY`) is routed on
+ * its own authority, which is also the `Host` forwarded; a different `Host` header is ignored.
+ */
+export function checkRequestHead(
+  req: IncomingMessage,
+  limits: Pick<HttpLimits, 'maxHeaderCount'> = DEFAULT_HTTP_LIMITS,
+): RequestHeadCheck {
+  if (isClosing(req.socket)) {
+    return reject(400, 'the connection is closing: a request before this one on it was refused');
+  }
+  const raw = req.rawHeaders;
+  if (raw.length / 2 > limits.maxHeaderCount) {
+    return reject(
+      431,
+      `the request has ${raw.length / 2} headers; at most ${limits.maxHeaderCount} are accepted`,
+    );
+  }
+  if (req.httpVersionMajor !== 1 || (req.httpVersionMinor !== 0 && req.httpVersionMinor !== 1)) {
+    return reject(505, `HTTP/${req.httpVersion} is not supported; use HTTP/1.1`);
+  }
+  const framing = checkHeaders(raw, req.httpVersionMinor);
+  if (typeof framing === 'string') return reject(400, framing);
+  if (req.method === 'CONNECT') {
+    return reject(405, 'CONNECT is not supported: send plain HTTP requests (Host or absolute-form target)');
+  }
+
+  const url = req.url ?? '';
+  let scheme: 'http' | 'https' = 'http';
+  let authorityText: string | undefined;
+  let target = url;
+  if (url.charCodeAt(0) !== 0x2f /* / */) {
+    if (url === '*') return reject(400, 'asterisk-form request target (OPTIONS *) is not supported');
+    const absolute = splitAbsoluteForm(url);
+    if (absolute === undefined) {
+      return reject(400, 'the request target must be a path (/…) or an absolute http(s):// URL');
+    }
+    ({ scheme, authority: authorityText, target } = absolute);
+    if (authorityText.includes('@')) return reject(400, 'the request target has userinfo (user@host)');
+  } else {
+    authorityText = framing.host;
+    if (authorityText === undefined || authorityText === '')
+      return reject(400, 'the request has no Host header');
+  }
+  const authority = parseAuthority(authorityText);
+  if (authority === undefined)
+    return reject(400, `the authority "${authorityText}" is not a valid host[:port]`);
+
+  if (target.includes('#')) return reject(400, 'the request target has a fragment (#)');
+  const questionMark = target.indexOf('?');
+  const rawPath = questionMark === -1 ? target : target.slice(0, questionMark);
+  const query = questionMark === -1 ? '' : target.slice(questionMark + 1);
+  const path = normalizePath(rawPath);
+  if (typeof path !== 'string') return reject(400, path.reason);
+
+  return { ok: true, authority, hostHeader: formatAuthority(authority), scheme, path, query };
+}
+
+function reject(status: RejectedRequestHead['status'], reason: string): RejectedRequestHead {
+  return { ok: false, status, reason };
+}
+
+/** The `Host` value when the framing headers are sound, else why they are not. */
+function checkHeaders(raw: readonly string[], minorVersion: number): { host: string | undefined } | string {
+  let host: string | undefined;
+  let transferEncoding: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Only the names below matter here; compare lengths first to keep this loop cheap.
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (host !== undefined) return 'the request has more than one Host header';
+      host = raw[i + 1]!;
+    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
+      const value = raw[i + 1]!;
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      if (!isDigits(raw[i + 1]!)) return 'the Content-Length header is not a number';
+    }
+  }
+  if (transferEncoding !== undefined) {
+    if (minorVersion === 0) return 'an HTTP/1.0 request cannot use Transfer-Encoding';
+    if (transferEncoding.trim().toLowerCase() !== 'chunked') {
+      return `Transfer-Encoding must be exactly "chunked", got "${transferEncoding}"`;
+    }
+  }
+  return { host };
+}
+
+function isDigits(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** `http(s)://authority[/path][?query]`, split; `undefined` when `url` is not that. */
+function splitAbsoluteForm(
+  url: string,
+): { scheme: 'http' | 'https'; authority: string; target: string } | undefined {
+  const separator = url.indexOf('://');
+  if (separator === -1) return undefined;
+  const scheme = url.slice(0, separator).toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return undefined;
+  const start = separator + 3;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */) break;
+    end++;
+  }
+  const authority = url.slice(start, end);
+  const rest = url.slice(end);
+  return { scheme, authority, target: rest.charCodeAt(0) === 0x2f ? rest : `/${rest}` };
+}

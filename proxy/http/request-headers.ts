@@ -1,0 +1,48 @@
+// The headers of a request as the proxy forwards it upstream: hop-by-hop and spoofable headers replaced by its own.
+
+import { connectionNominated, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
+
+export interface UpstreamRequestHeaderOptions {
+  /** The downstream peer's address (this hop's client): the whole `X-Forwarded-For`. */
+  readonly clientAddress: string;
+  /** The scheme the client used: `X-Forwarded-Proto`. */
+  readonly scheme: 'http' | 'https';
+  /** The `Host` to send: the authority the request was routed on (`AcceptedRequestHead.hostHeader`). */
+  readonly host: string;
+}
+
+/** Headers the proxy sets itself, so a client's own are dropped (lower-case). */
+const REPLACED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto']);
+
+/**
+ * `rawHeaders` (flat `[name, value, …]`) for the upstream request, names in the case received:
+ * - dropped: hop-by-hop headers and every header named in `Connection`; `Expect` (Node has already
+ *   answered `100 Continue` to the client); `x-tessera-*` (internal to the mesh; never trusted from a client);
+ * - replaced: `Host` (by `host`), `X-Forwarded-For` (by the client address alone: the proxy is the first
+ *   hop the app's request takes, so an incoming value is a spoof, not a chain), `X-Forwarded-Proto`;
+ * - kept as is: everything else, including `X-Amzn-Trace-Id`.
+ */
+export function requestHeadersForUpstream(
+  rawHeaders: readonly string[],
+  options: UpstreamRequestHeaderOptions,
+): string[] {
+  const nominated = connectionNominated(rawHeaders);
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP_HEADERS.has(lower) || REPLACED.has(lower) || lower === 'expect') continue;
+    if (lower.startsWith('x-tessera-')) continue;
+    if (nominated.length > 0 && nominated.includes(lower)) continue;
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  out.push(
+    'host',
+    options.host,
+    'x-forwarded-for',
+    options.clientAddress,
+    'x-forwarded-proto',
+    options.scheme,
+  );
+  return out;
+}
