@@ -3,6 +3,7 @@
 
 import { Command } from 'commander';
 import { controlPlaneCommand } from './commands/control-plane.js';
+import { proxyCommand } from './commands/proxy.js';
 
 // The SDK's notice about Node 20's end of support is for us, not for every user of the CLI.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -12,5 +13,6 @@ const program = new Command('tessera')
   .showHelpAfterError();
 
 program.addCommand(controlPlaneCommand());
+program.addCommand(proxyCommand());
 
 await program.parseAsync(process.argv);

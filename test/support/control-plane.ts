@@ -33,15 +33,20 @@ export async function startTestControlPlane(options: { tableName?: string } = {}
   });
   const client = appMeshClient(server.url);
   dynamodbCalls.length = 0;
+  let stopped: Promise<void> | undefined;
   return {
     url: server.url,
     tableName,
     client,
     dynamodbCalls,
-    async stop() {
-      client.destroy();
-      await server.close();
-      dynamodb.destroy();
+    /** Idempotent: a test may stop the control plane early to show what happens without it. */
+    stop() {
+      stopped ??= (async () => {
+        client.destroy();
+        await server.close();
+        dynamodb.destroy();
+      })();
+      return stopped;
     },
   };
 }

@@ -1,0 +1,65 @@
+// An ingress listener: requests from the mesh to one of the node's listeners, forwarded to the local app
+// within that listener's timeouts and connection pool (overflow is answered 503 at once).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Timeout } from '../../control-plane/snapshot/index.js';
+import {
+  checkRequestHead,
+  type HttpLimits,
+  localReply,
+  requestHeadersForUpstream,
+  responseHeadersForDownstream,
+} from '../http/index.js';
+import type { Stats } from '../telemetry/stats.js';
+import { type ClusterState, forward, type RouteStats } from '../upstream/index.js';
+
+/** What a snapshot's listener gives the ingress listener; replaced whole when a new snapshot is applied. */
+export interface InboundConfig {
+  /** The local app, with the listener's connection pool. */
+  readonly app: ClusterState;
+  readonly timeout: Timeout;
+  readonly stats: RouteStats;
+}
+
+export function createInboundHandler(deps: {
+  readonly config: () => InboundConfig | undefined;
+  readonly limits: HttpLimits;
+  readonly stats: Stats;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const rejected = deps.stats.counter('downstream_rq_local_reply', {
+    direction: 'inbound',
+    reason: 'bad_request',
+  });
+  const notReady = deps.stats.counter('downstream_rq_local_reply', {
+    direction: 'inbound',
+    reason: 'not_ready',
+  });
+  return (req, res) => {
+    const head = checkRequestHead(req, deps.limits);
+    if (!head.ok) {
+      rejected.inc();
+      return localReply(res, head.status, head.reason, { close: true });
+    }
+    const config = deps.config();
+    if (config === undefined) {
+      notReady.inc();
+      return localReply(res, 503, 'the proxy has no configuration for this listener yet');
+    }
+    forward({
+      req,
+      res,
+      cluster: config.app,
+      method: req.method ?? 'GET',
+      path: head.query === '' ? head.path : `${head.path}?${head.query}`,
+      headers: requestHeadersForUpstream(req.rawHeaders, {
+        clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
+        scheme: head.scheme,
+        host: head.hostHeader,
+      }),
+      timeout: config.timeout,
+      budget: config.app.budget,
+      stats: config.stats,
+      responseHeaders: responseHeadersForDownstream,
+    });
+  };
+}

@@ -1,0 +1,142 @@
+// The egress listener: the app's requests to virtual services, routed by the current snapshot and
+// forwarded to the chosen target's endpoints (or, for an allowed unknown host, to the host itself).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestRoute, Timeout } from '../../control-plane/snapshot/index.js';
+import {
+  checkRequestHead,
+  type HttpLimits,
+  localReply,
+  requestHeadersForUpstream,
+  responseHeadersForDownstream,
+} from '../http/index.js';
+import type { RouteTable } from '../routing/index.js';
+import type { Counter, Stats } from '../telemetry/stats.js';
+import { forward, type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
+
+/** What a snapshot gives the egress listener; replaced whole when a new snapshot is applied. */
+export interface OutboundConfig {
+  readonly routes: RouteTable;
+  /** The `upstream_rq_*` counters of a route, created once per route and kept across snapshots. */
+  statsFor(virtualService: string, route: RequestRoute): RouteStats;
+}
+
+/** Egress to a host outside the mesh (egress filter ALLOW_ALL): App Mesh's listener defaults, no retries. */
+const EGRESS_TIMEOUT: Timeout = { perRequestMs: 15_000, idleMs: 300_000 };
+
+export function createOutboundHandler(deps: {
+  readonly config: () => OutboundConfig | undefined;
+  readonly upstreams: Upstreams;
+  readonly limits: HttpLimits;
+  readonly stats: Stats;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const local = localReplyCounters(deps.stats);
+  const egressStats = routeStats(deps.stats, { direction: 'egress' });
+
+  return (req, res) => {
+    const head = checkRequestHead(req, deps.limits);
+    if (!head.ok) {
+      local.rejected.inc();
+      return localReply(res, head.status, head.reason, { close: true });
+    }
+    const config = deps.config();
+    if (config === undefined) {
+      local.notReady.inc();
+      return localReply(res, 503, 'the proxy has no configuration from the control plane yet');
+    }
+    const decision = config.routes.resolve({
+      method: req.method ?? 'GET',
+      path: head.path,
+      query: head.query,
+      host: head.authority.host,
+      port: head.authority.port,
+      scheme: head.scheme,
+      headers: req.rawHeaders,
+    });
+    const target = head.query === '' ? head.path : `${head.path}?${head.query}`;
+    const headers = () =>
+      requestHeadersForUpstream(req.rawHeaders, {
+        clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
+        scheme: head.scheme,
+        host: head.hostHeader,
+      });
+
+    switch (decision.kind) {
+      case 'route': {
+        const stats = config.statsFor(decision.virtualService, decision.route);
+        const cluster = decision.clusterId === undefined ? undefined : deps.upstreams.get(decision.clusterId);
+        if (cluster === undefined) {
+          stats.requests.inc();
+          stats.status5xx.inc();
+          return localReply(
+            res,
+            503,
+            `route "${decision.route.name}" of virtual service "${decision.virtualService}" has no available target`,
+          );
+        }
+        return forward({
+          req,
+          res,
+          cluster,
+          method: req.method ?? 'GET',
+          path: target,
+          headers: headers(),
+          retryPolicy: decision.route.retryPolicy,
+          timeout: decision.route.timeout,
+          budget: cluster.budget,
+          stats,
+          responseHeaders: responseHeadersForDownstream,
+        });
+      }
+      case 'no-route':
+        local.noRoute.inc();
+        return localReply(
+          res,
+          404,
+          `no route of virtual service "${decision.virtualService}" matches ${req.method} ${head.path}`,
+        );
+      case 'no-provider':
+        local.noProvider.inc();
+        return localReply(
+          res,
+          503,
+          `virtual service "${decision.virtualService}" has no provider in this mesh`,
+        );
+      case 'denied':
+        local.denied.inc();
+        return localReply(
+          res,
+          404,
+          `"${decision.host}" is not a virtual service of this mesh, and the mesh's egress filter is DROP_ALL`,
+        );
+      case 'egress': {
+        const cluster = deps.upstreams.passthrough(decision.host, decision.port);
+        return forward({
+          req,
+          res,
+          cluster,
+          method: req.method ?? 'GET',
+          path: target,
+          headers: headers(),
+          timeout: EGRESS_TIMEOUT,
+          budget: cluster.budget,
+          stats: egressStats,
+          responseHeaders: responseHeadersForDownstream,
+        });
+      }
+    }
+  };
+}
+
+function localReplyCounters(
+  stats: Stats,
+): Record<'rejected' | 'notReady' | 'noRoute' | 'noProvider' | 'denied', Counter> {
+  const c = (reason: string) => stats.counter('downstream_rq_local_reply', { direction: 'outbound', reason });
+  return {
+    rejected: c('bad_request'),
+    notReady: c('not_ready'),
+    noRoute: c('no_route'),
+    noProvider: c('no_provider'),
+    denied: c('egress_denied'),
+  };
+}

@@ -1,0 +1,251 @@
+// The sidecar, assembled: this file reads top to bottom as the proxy's life — listen, fetch the snapshot,
+// apply it (routes, clusters, inbound listeners, health checks, registration), keep it current, drain.
+
+import type { EndpointSet, Listener, RequestRoute, Snapshot } from '../control-plane/snapshot/index.js';
+import { configView, startAdminServer } from './admin/index.js';
+import type { ListenerPort, PortAssignment, ProxyConfig } from './config/index.js';
+import { EndpointWatcher, nodesOf, Registration, SnapshotWatcher } from './control-plane/index.js';
+import { HealthChecker, healthCheckTargets } from './health/index.js';
+import { httpLimits } from './http/index.js';
+import { type HttpListener, startHttpListener } from './listeners/http-listener.js';
+import { createInboundHandler, type InboundConfig } from './listeners/inbound-listener.js';
+import { createOutboundHandler, type OutboundConfig } from './listeners/outbound-listener.js';
+import { buildRouteTable } from './routing/index.js';
+import { Stats } from './telemetry/stats.js';
+import { type RouteStats, routeStats, Upstreams } from './upstream/index.js';
+
+export interface RunningProxy {
+  readonly adminUrl: string;
+  readonly egressPort: number;
+  /** Each virtual-node listener port and the local ingress port serving it. */
+  readonly ingressPorts: readonly ListenerPort[];
+  readonly stats: Stats;
+  /** Deregisters, stops taking connections, lets requests in flight finish (up to the drain time), closes. */
+  stop(): Promise<void>;
+}
+
+export interface ProxyOptions {
+  /** @default console.error with a `tessera proxy:` prefix */
+  readonly log?: (message: string) => void;
+}
+
+export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}): Promise<RunningProxy> {
+  if (config.proxy.kind !== 'virtualNode') {
+    throw new Error('tessera proxy: virtual gateways are not supported by this version of the proxy yet');
+  }
+  const log = options.log ?? ((message: string) => console.error(`tessera proxy: ${message}`));
+  const stats = new Stats();
+  const limits = httpLimits();
+  const upstreams = new Upstreams({ stats });
+  const health = new HealthChecker({ stats });
+  const routeStatsCache = new Map<string, RouteStats>();
+
+  // What the current snapshot says, swapped whole on every apply so a request sees one version.
+  let outbound: OutboundConfig | undefined;
+  let inbound = new Map<number, InboundConfig>();
+  let current: Snapshot | undefined;
+  let endpoints: EndpointSet['endpoints'] = {};
+
+  // 1. Listeners: egress for the app (loopback only), ingress for the mesh.
+  const egress = await startHttpListener({
+    host: '127.0.0.1',
+    port: config.egressPort,
+    limits,
+    handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats }),
+  });
+  const ingress: { listener: HttpListener; listenerPort: () => number | undefined }[] = [];
+  if (config.appPorts !== undefined) {
+    for (const { port, listenerPort } of ingressAssignments(config.ingressPorts)) {
+      const resolveListener = () => listenerPort ?? onlyListenerPort(current);
+      const listener = await startHttpListener({
+        host: '0.0.0.0',
+        port,
+        limits,
+        handle: createInboundHandler({
+          config: () => {
+            const at = resolveListener();
+            return at === undefined ? undefined : inbound.get(at);
+          },
+          limits,
+          stats,
+        }),
+      });
+      ingress.push({ listener, listenerPort: resolveListener });
+    }
+  }
+  const ingressPorts = () =>
+    ingress.flatMap(({ listener, listenerPort }) => {
+      const at = listenerPort();
+      return at === undefined ? [] : [{ listenerPort: at, port: listener.port }];
+    });
+
+  // 2. Discovery: the endpoints of every node the snapshot's clusters name.
+  const endpointWatcher = new EndpointWatcher({
+    controlPlaneUrl: config.controlPlaneUrl,
+    mesh: config.mesh,
+    pollIntervalMs: config.pollIntervalMs,
+    ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
+    stats,
+    log,
+    onEndpoints: (set) => {
+      endpoints = set.endpoints;
+      if (current !== undefined) upstreams.apply(current.clusters, endpoints);
+    },
+  });
+
+  // 3. Self-registration, once the node's listeners are served.
+  let registration: Registration | undefined;
+  const register = async () => {
+    const ports = ingressPorts();
+    if (ports.length === 0 || config.advertiseAddress === undefined) return;
+    if (registration === undefined) {
+      registration = new Registration({
+        controlPlaneUrl: config.controlPlaneUrl,
+        mesh: config.mesh,
+        virtualNode: config.proxy.name,
+        endpointId: config.instanceId,
+        address: config.advertiseAddress,
+        ...(config.zone !== undefined ? { zone: config.zone } : {}),
+        ports,
+        stats,
+        log,
+      });
+      await registration.start();
+    } else {
+      await registration.setPorts(ports);
+    }
+  };
+
+  // 4. Applying a snapshot: everything derived from it is built first, then swapped in.
+  const apply = async (snapshot: Snapshot) => {
+    const routes = buildRouteTable(snapshot);
+    upstreams.apply(snapshot.clusters, endpoints);
+    const nextInbound = new Map<number, InboundConfig>();
+    for (const listener of snapshot.listeners) {
+      const appPort = appPortFor(config.appPorts, listener, snapshot);
+      if (appPort === undefined) continue;
+      if (listener.protocol !== 'http') {
+        log(`listener ${listener.port} speaks ${listener.protocol}; this proxy serves http listeners only`);
+        continue;
+      }
+      nextInbound.set(listener.port, {
+        app: upstreams.static(`app:${listener.port}`, [{ address: '127.0.0.1', port: appPort }], {
+          connectionPool: listener.connectionPool,
+        }),
+        timeout: listener.timeout,
+        stats: cachedStats(routeStatsCache, stats, { direction: 'inbound', listener: String(listener.port) }),
+      });
+    }
+    outbound = {
+      routes,
+      statsFor: (service: string, route: RequestRoute) =>
+        cachedStats(routeStatsCache, stats, {
+          direction: 'outbound',
+          virtual_service: service,
+          route: route.name,
+        }),
+    };
+    inbound = nextInbound;
+    current = snapshot;
+    health.update(healthCheckTargets(snapshot, appPortList(config.appPorts, snapshot)));
+    await endpointWatcher.setNodes(nodesOf(snapshot));
+    await register();
+  };
+
+  const watcher = new SnapshotWatcher({
+    controlPlaneUrl: config.controlPlaneUrl,
+    mesh: config.mesh,
+    proxy: config.proxy,
+    pollIntervalMs: config.pollIntervalMs,
+    ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
+    stats,
+    log,
+    onSnapshot: (snapshot, source) => {
+      log(`applying snapshot ${snapshot.version.slice(0, 12)} from ${source}`);
+      return apply(snapshot);
+    },
+  });
+
+  // 5. The admin port, then the first snapshot (from the control plane, else from disk), then polling.
+  const admin = await startAdminServer({
+    host: config.adminHost,
+    port: config.adminPort,
+    stats,
+    isReady: () => current !== undefined,
+    config: () => configView(config, watcher.status()),
+    endpoints: () => ({ ...upstreams.describe(), health: health.states() }),
+  });
+  endpointWatcher.start();
+  await watcher.start();
+  if (current === undefined) {
+    log('no snapshot yet (control plane unreachable and nothing on disk); not ready, retrying');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    adminUrl: admin.url,
+    egressPort: egress.port,
+    get ingressPorts() {
+      return ingressPorts();
+    },
+    stats,
+    stop() {
+      stopping ??= (async () => {
+        await registration?.deregister();
+        await registration?.stop();
+        await watcher.stop();
+        await endpointWatcher.stop();
+        const graceMs = config.drainSeconds * 1000;
+        await Promise.all([egress.drain(graceMs), ...ingress.map(({ listener }) => listener.drain(graceMs))]);
+        await health.stop();
+        await upstreams.close();
+        await admin.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Local ingress ports, with the listener each serves when the assignment says (`single`: the only one). */
+function ingressAssignments(ports: PortAssignment): { port: number; listenerPort: number | undefined }[] {
+  return ports.kind === 'single'
+    ? [{ port: ports.port, listenerPort: undefined }]
+    : ports.ports.map(({ listenerPort, port }) => ({ port, listenerPort }));
+}
+
+function onlyListenerPort(snapshot: Snapshot | undefined): number | undefined {
+  return snapshot?.listeners.length === 1 ? snapshot.listeners[0]!.port : undefined;
+}
+
+/** The app port serving `listener`: the single `--app-port` for a one-listener node, else its pair. */
+function appPortFor(
+  appPorts: PortAssignment | undefined,
+  listener: Listener,
+  snapshot: Snapshot,
+): number | undefined {
+  if (appPorts === undefined) return undefined;
+  if (appPorts.kind === 'single') return snapshot.listeners.length === 1 ? appPorts.port : undefined;
+  return appPorts.ports.find((p) => p.listenerPort === listener.port)?.port;
+}
+
+function appPortList(appPorts: PortAssignment | undefined, snapshot: Snapshot): ListenerPort[] {
+  return snapshot.listeners.flatMap((listener) => {
+    const port = appPortFor(appPorts, listener, snapshot);
+    return port === undefined ? [] : [{ listenerPort: listener.port, port }];
+  });
+}
+
+/** The counters of one (virtual service, route) or inbound listener, kept across snapshots. */
+function cachedStats(
+  cache: Map<string, RouteStats>,
+  stats: Stats,
+  labels: Record<string, string>,
+): RouteStats {
+  const key = Object.values(labels).join('\u0000');
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = routeStats(stats, labels);
+    cache.set(key, found);
+  }
+  return found;
+}
