@@ -3,15 +3,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Timeout } from '../../control-plane/snapshot/index.js';
-import {
-  checkRequestHead,
-  type HttpLimits,
-  localReply,
-  requestHeadersForUpstream,
-  responseHeadersForDownstream,
-} from '../http/index.js';
+import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
 import type { Stats } from '../telemetry/stats.js';
-import { type ClusterState, forward, type RouteStats } from '../upstream/index.js';
+import type { ClusterState, RouteStats } from '../upstream/index.js';
+import { forwardRequest } from './forward-request.js';
 
 /** What a snapshot's listener gives the ingress listener; replaced whole when a new snapshot is applied. */
 export interface InboundConfig {
@@ -45,21 +40,6 @@ export function createInboundHandler(deps: {
       notReady.inc();
       return localReply(res, 503, 'the proxy has no configuration for this listener yet');
     }
-    forward({
-      req,
-      res,
-      cluster: config.app,
-      method: req.method ?? 'GET',
-      path: head.query === '' ? head.path : `${head.path}?${head.query}`,
-      headers: requestHeadersForUpstream(req.rawHeaders, {
-        clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
-        scheme: head.scheme,
-        host: head.hostHeader,
-      }),
-      timeout: config.timeout,
-      budget: config.app.budget,
-      stats: config.stats,
-      responseHeaders: responseHeadersForDownstream,
-    });
+    forwardRequest(req, res, head, { cluster: config.app, timeout: config.timeout, stats: config.stats });
   };
 }

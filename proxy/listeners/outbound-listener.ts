@@ -3,16 +3,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRoute, Timeout } from '../../control-plane/snapshot/index.js';
-import {
-  checkRequestHead,
-  type HttpLimits,
-  localReply,
-  requestHeadersForUpstream,
-  responseHeadersForDownstream,
-} from '../http/index.js';
+import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
 import type { RouteTable } from '../routing/index.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
-import { forward, type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
+import { type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
+import { forwardRequest } from './forward-request.js';
 
 /** What a snapshot gives the egress listener; replaced whole when a new snapshot is applied. */
 export interface OutboundConfig {
@@ -53,14 +48,6 @@ export function createOutboundHandler(deps: {
       scheme: head.scheme,
       headers: req.rawHeaders,
     });
-    const target = head.query === '' ? head.path : `${head.path}?${head.query}`;
-    const headers = () =>
-      requestHeadersForUpstream(req.rawHeaders, {
-        clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
-        scheme: head.scheme,
-        host: head.hostHeader,
-      });
-
     switch (decision.kind) {
       case 'route': {
         const stats = config.statsFor(decision.virtualService, decision.route);
@@ -74,19 +61,8 @@ export function createOutboundHandler(deps: {
             `route "${decision.route.name}" of virtual service "${decision.virtualService}" has no available target`,
           );
         }
-        return forward({
-          req,
-          res,
-          cluster,
-          method: req.method ?? 'GET',
-          path: target,
-          headers: headers(),
-          retryPolicy: decision.route.retryPolicy,
-          timeout: decision.route.timeout,
-          budget: cluster.budget,
-          stats,
-          responseHeaders: responseHeadersForDownstream,
-        });
+        const { retryPolicy, timeout } = decision.route;
+        return forwardRequest(req, res, head, { cluster, retryPolicy, timeout, stats });
       }
       case 'no-route':
         local.noRoute.inc();
@@ -111,18 +87,7 @@ export function createOutboundHandler(deps: {
         );
       case 'egress': {
         const cluster = deps.upstreams.passthrough(decision.host, decision.port);
-        return forward({
-          req,
-          res,
-          cluster,
-          method: req.method ?? 'GET',
-          path: target,
-          headers: headers(),
-          timeout: EGRESS_TIMEOUT,
-          budget: cluster.budget,
-          stats: egressStats,
-          responseHeaders: responseHeadersForDownstream,
-        });
+        return forwardRequest(req, res, head, { cluster, timeout: EGRESS_TIMEOUT, stats: egressStats });
       }
     }
   };

@@ -1,9 +1,4 @@
 import {
-  CreateMeshCommand,
-  CreateRouteCommand,
-  CreateVirtualNodeCommand,
-  CreateVirtualRouterCommand,
-  CreateVirtualServiceCommand,
   DeleteMeshCommand,
   DeleteRouteCommand,
   DeleteVirtualNodeCommand,
@@ -13,43 +8,14 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot, type Snapshot } from '../../../control-plane/snapshot/index.js';
+import { createColorMesh, weightsOf } from '../../support/color-mesh.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
-import { nodeSpec, routerSpec, routeSpec, serviceSpec } from '../../support/fixtures.js';
+import { routeSpec } from '../../support/fixtures.js';
 
 const MESH = 'snap';
 
-/** A front node calling colors.local, served by a router splitting between blue and green. */
-async function createColorMesh(cp: TestControlPlane, mesh = MESH): Promise<void> {
-  const send = cp.client.send.bind(cp.client);
-  await send(new CreateMeshCommand({ meshName: mesh }));
-  for (const node of ['blue', 'green', 'front', 'unrelated']) {
-    await send(
-      new CreateVirtualNodeCommand({
-        meshName: mesh,
-        virtualNodeName: node,
-        spec: nodeSpec(`${node}.local`),
-      }),
-    );
-  }
-  await send(
-    new CreateVirtualRouterCommand({ meshName: mesh, virtualRouterName: 'colors', spec: routerSpec }),
-  );
-  await send(
-    new CreateRouteCommand({
-      meshName: mesh,
-      virtualRouterName: 'colors',
-      routeName: 'split',
-      spec: routeSpec({ blue: 3, green: 1 }),
-    }),
-  );
-  await send(
-    new CreateVirtualServiceCommand({
-      meshName: mesh,
-      virtualServiceName: 'colors.local',
-      spec: serviceSpec('colors'),
-    }),
-  );
-}
+/** The color mesh, plus a node `unrelated` that nothing routes to. */
+const NODES = ['blue', 'green', 'front', 'unrelated'];
 
 async function poll(cp: TestControlPlane, node: string, etag?: string, mesh = MESH) {
   const res = await fetch(`${cp.url}/tessera/v1/meshes/${mesh}/virtualNodes/${node}/snapshot`, {
@@ -65,17 +31,11 @@ function snapshotOf(text: string): Snapshot {
   return parsed.snapshot;
 }
 
-function weightsOf(snapshot: Snapshot): Record<string, number> {
-  const service = snapshot.virtualServices.find((s) => s.name === 'colors.local')!;
-  const route = service.routes[0]!;
-  return Object.fromEntries(route.targets.map((t) => [t.cluster, t.weight]));
-}
-
 describe('snapshot endpoint', () => {
   let cp: TestControlPlane;
   beforeAll(async () => {
     cp = await startTestControlPlane();
-    await createColorMesh(cp);
+    await createColorMesh(cp, MESH, NODES);
   });
   afterAll(async () => {
     await cp?.stop();
@@ -155,7 +115,7 @@ describe('snapshot endpoint', () => {
 
   it('tells a recreated mesh apart from the one it replaced', async () => {
     const other = 'recreated';
-    await createColorMesh(cp, other);
+    await createColorMesh(cp, other, NODES);
     const first = await poll(cp, 'front', undefined, other);
     // Tear down and build the same mesh again: same names, same generation count, new uid.
     await cp.client.send(
@@ -169,7 +129,7 @@ describe('snapshot endpoint', () => {
       await cp.client.send(new DeleteVirtualNodeCommand({ meshName: other, virtualNodeName: node }));
     }
     await cp.client.send(new DeleteMeshCommand({ meshName: other }));
-    await createColorMesh(cp, other);
+    await createColorMesh(cp, other, NODES);
     const second = await poll(cp, 'front', first.etag, other);
     expect(second.status).toBe(200);
     expect(snapshotOf(second.text).meshUid).not.toBe(snapshotOf(first.text).meshUid);

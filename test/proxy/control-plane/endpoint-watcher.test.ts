@@ -3,8 +3,8 @@ import type { EndpointSet } from '../../../control-plane/snapshot/index.js';
 import { EndpointWatcher, nodesOf } from '../../../proxy/control-plane/endpoint-watcher.js';
 import { SnapshotWatcher } from '../../../proxy/control-plane/snapshot-watcher.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
+import { createColorMesh } from '../../support/color-mesh.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
-import { createColorMesh } from './mesh.js';
 import { RecordingProxy } from './recording-proxy.js';
 
 const MESH = 'endpoints';

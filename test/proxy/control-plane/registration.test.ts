@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { EndpointSet } from '../../../control-plane/snapshot/index.js';
 import { Registration, type RegistrationOptions } from '../../../proxy/control-plane/registration.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
+import { createColorMesh } from '../../support/color-mesh.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
-import { createColorMesh } from './mesh.js';
 import { RecordingProxy } from './recording-proxy.js';
 
 const MESH = 'registered';

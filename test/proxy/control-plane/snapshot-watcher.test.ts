@@ -10,8 +10,8 @@ import {
 } from '../../../proxy/control-plane/snapshot-watcher.js';
 import { systemTimers, type Timers } from '../../../proxy/control-plane/timers.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
+import { createColorMesh, setWeights, weightsOf } from '../../support/color-mesh.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
-import { createColorMesh, setWeights, weightsOf } from './mesh.js';
 import { RecordingProxy } from './recording-proxy.js';
 
 const MESH = 'watched';

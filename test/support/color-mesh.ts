@@ -1,5 +1,5 @@
-// The mesh the control-plane client suites watch: `front` calls colors.local, whose router splits between
-// `blue` and `green`; created through the App Mesh SDK client against a real local control plane.
+// The color mesh the API and proxy suites share: `front` calls colors.local, whose router `colors` splits
+// between `blue` and `green`; created through the App Mesh SDK client against a real local control plane.
 
 import {
   CreateMeshCommand,
@@ -9,14 +9,19 @@ import {
   CreateVirtualServiceCommand,
   UpdateRouteCommand,
 } from '@aws-sdk/client-app-mesh';
-import type { Snapshot } from '../../../control-plane/snapshot/index.js';
-import type { TestControlPlane } from '../../support/control-plane.js';
-import { nodeSpec, routerSpec, routeSpec, serviceSpec } from '../../support/fixtures.js';
+import type { Snapshot } from '../../control-plane/snapshot/index.js';
+import type { TestControlPlane } from './control-plane.js';
+import { nodeSpec, routerSpec, routeSpec, serviceSpec } from './fixtures.js';
 
-export async function createColorMesh(cp: TestControlPlane, mesh: string): Promise<void> {
+/** Nodes get `nodeSpec` (each calls colors.local); the route starts at blue 3 : green 1. */
+export async function createColorMesh(
+  cp: TestControlPlane,
+  mesh: string,
+  nodes: readonly string[] = ['front', 'blue', 'green'],
+): Promise<void> {
   const send = cp.client.send.bind(cp.client);
   await send(new CreateMeshCommand({ meshName: mesh }));
-  for (const node of ['front', 'blue', 'green']) {
+  for (const node of nodes) {
     await send(
       new CreateVirtualNodeCommand({
         meshName: mesh,
