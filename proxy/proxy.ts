@@ -1,5 +1,7 @@
 // The sidecar, assembled: this file reads top to bottom as the proxy's life — listen, fetch the snapshot,
 // apply it (routes, clusters, inbound listeners, health checks, registration), keep it current, drain.
+// A virtual gateway's proxy is the same life with gateway listeners instead of egress and ingress, and
+// neither health checks of an app nor registration (it is reached through a load balancer).
 
 import type { EndpointSet, Listener, RequestRoute, Snapshot } from '../control-plane/snapshot/index.js';
 import { configView, startAdminServer } from './admin/index.js';
@@ -7,17 +9,20 @@ import type { ListenerPort, PortAssignment, ProxyConfig } from './config/index.j
 import { EndpointWatcher, nodesOf, Registration, SnapshotWatcher } from './control-plane/index.js';
 import { HealthChecker, healthCheckTargets } from './health/index.js';
 import { httpLimits } from './http/index.js';
+import { createGatewayHandler, type GatewayConfig } from './listeners/gateway-listener.js';
 import { type HttpListener, startHttpListener } from './listeners/http-listener.js';
 import { createInboundHandler, type InboundConfig } from './listeners/inbound-listener.js';
 import { createOutboundHandler, type OutboundConfig } from './listeners/outbound-listener.js';
+import { buildGatewayTable } from './routing/gateway-table.js';
 import { buildRouteTable } from './routing/index.js';
 import { Stats } from './telemetry/stats.js';
 import { type RouteStats, routeStats, Upstreams } from './upstream/index.js';
 
 export interface RunningProxy {
   readonly adminUrl: string;
-  readonly egressPort: number;
-  /** Each virtual-node listener port and the local ingress port serving it. */
+  /** The egress port for the app; `undefined` for a virtual gateway (it has no app, so no egress listener). */
+  readonly egressPort: number | undefined;
+  /** Each virtual-node (or virtual-gateway) listener port and the local ingress port serving it. */
   readonly ingressPorts: readonly ListenerPort[];
   readonly stats: Stats;
   /** Deregisters, stops taking connections, lets requests in flight finish (up to the drain time), closes. */
@@ -30,9 +35,7 @@ export interface ProxyOptions {
 }
 
 export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}): Promise<RunningProxy> {
-  if (config.proxy.kind !== 'virtualNode') {
-    throw new Error('tessera proxy: virtual gateways are not supported by this version of the proxy yet');
-  }
+  const isGateway = config.proxy.kind === 'virtualGateway';
   const log = options.log ?? ((message: string) => console.error(`tessera proxy: ${message}`));
   const stats = new Stats();
   const limits = httpLimits();
@@ -43,33 +46,41 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   // What the current snapshot says, swapped whole on every apply so a request sees one version.
   let outbound: OutboundConfig | undefined;
   let inbound = new Map<number, InboundConfig>();
+  let gateway: GatewayConfig | undefined;
   let current: Snapshot | undefined;
   let endpoints: EndpointSet['endpoints'] = {};
 
-  // 1. Listeners: egress for the app (loopback only), ingress for the mesh.
-  const egress = await startHttpListener({
-    host: '127.0.0.1',
-    port: config.egressPort,
-    limits,
-    handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats }),
-  });
+  // 1. Listeners: a node's egress for its app (loopback only) and ingress for the mesh; a gateway's
+  //    ingress from outside the mesh, routed by its gateway routes.
+  const egress = isGateway
+    ? undefined
+    : await startHttpListener({
+        host: '127.0.0.1',
+        port: config.egressPort,
+        limits,
+        handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats }),
+      });
   const ingress: { listener: HttpListener; listenerPort: () => number | undefined }[] = [];
-  if (config.appPorts !== undefined) {
+  if (isGateway || config.appPorts !== undefined) {
     for (const { port, listenerPort } of ingressAssignments(config.ingressPorts)) {
       const resolveListener = () => listenerPort ?? onlyListenerPort(current);
-      const listener = await startHttpListener({
-        host: '0.0.0.0',
-        port,
-        limits,
-        handle: createInboundHandler({
-          config: () => {
-            const at = resolveListener();
-            return at === undefined ? undefined : inbound.get(at);
-          },
-          limits,
-          stats,
-        }),
-      });
+      const handle = isGateway
+        ? createGatewayHandler({
+            config: () => gateway,
+            listenerPort: resolveListener,
+            upstreams,
+            limits,
+            stats,
+          })
+        : createInboundHandler({
+            config: () => {
+              const at = resolveListener();
+              return at === undefined ? undefined : inbound.get(at);
+            },
+            limits,
+            stats,
+          });
+      const listener = await startHttpListener({ host: '0.0.0.0', port, limits, handle });
       ingress.push({ listener, listenerPort: resolveListener });
     }
   }
@@ -93,11 +104,11 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     },
   });
 
-  // 3. Self-registration, once the node's listeners are served.
+  // 3. Self-registration, once the node's listeners are served (a gateway does not register).
   let registration: Registration | undefined;
   const register = async () => {
     const ports = ingressPorts();
-    if (ports.length === 0 || config.advertiseAddress === undefined) return;
+    if (isGateway || ports.length === 0 || config.advertiseAddress === undefined) return;
     if (registration === undefined) {
       registration = new Registration({
         controlPlaneUrl: config.controlPlaneUrl,
@@ -117,7 +128,31 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   };
 
   // 4. Applying a snapshot: everything derived from it is built first, then swapped in.
+  const applyGateway = async (snapshot: Snapshot) => {
+    const table = buildGatewayTable(snapshot);
+    upstreams.apply(snapshot.clusters, endpoints);
+    for (const listener of snapshot.listeners) {
+      if (listener.protocol !== 'http') {
+        log(
+          `gateway listener ${listener.port} speaks ${listener.protocol}; this proxy serves http listeners only`,
+        );
+      }
+    }
+    gateway = {
+      table,
+      statsFor: (gatewayRoute, service, route) =>
+        cachedStats(routeStatsCache, stats, {
+          direction: 'gateway',
+          gateway_route: gatewayRoute.name,
+          virtual_service: service,
+          route: route.name,
+        }),
+    };
+    current = snapshot;
+    await endpointWatcher.setNodes(nodesOf(snapshot));
+  };
   const apply = async (snapshot: Snapshot) => {
+    if (isGateway) return applyGateway(snapshot);
     const routes = buildRouteTable(snapshot);
     upstreams.apply(snapshot.clusters, endpoints);
     const nextInbound = new Map<number, InboundConfig>();
@@ -184,7 +219,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   let stopping: Promise<void> | undefined;
   return {
     adminUrl: admin.url,
-    egressPort: egress.port,
+    egressPort: egress?.port,
     get ingressPorts() {
       return ingressPorts();
     },
@@ -196,7 +231,10 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
         await watcher.stop();
         await endpointWatcher.stop();
         const graceMs = config.drainSeconds * 1000;
-        await Promise.all([egress.drain(graceMs), ...ingress.map(({ listener }) => listener.drain(graceMs))]);
+        await Promise.all([
+          egress?.drain(graceMs),
+          ...ingress.map(({ listener }) => listener.drain(graceMs)),
+        ]);
         await health.stop();
         await upstreams.close();
         await admin.close();

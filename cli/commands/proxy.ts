@@ -93,7 +93,8 @@ async function runProxy(config: ProxyConfig): Promise<void> {
     process.exit(1);
   }
   // Ready (GET /ready → 200) once the first snapshot is applied; that may come later than this line.
-  console.log(`proxy started: admin on ${proxy.adminUrl}, egress on 127.0.0.1:${proxy.egressPort}`);
+  const egress = proxy.egressPort === undefined ? '' : `, egress on 127.0.0.1:${proxy.egressPort}`;
+  console.log(`proxy started: admin on ${proxy.adminUrl}${egress}`);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
