@@ -80,7 +80,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
             limits,
             stats,
           });
-      const listener = await startHttpListener({ host: '0.0.0.0', port, limits, handle });
+      const listener = await startHttpListener({ host: config.ingressHost, port, limits, handle });
       ingress.push({ listener, listenerPort: resolveListener });
     }
   }

@@ -6,6 +6,7 @@ import {
   DEFAULT_ADMIN_PORT,
   DEFAULT_DRAIN_SECONDS,
   DEFAULT_EGRESS_PORT,
+  DEFAULT_INGRESS_HOST,
   DEFAULT_INGRESS_PORT,
   DEFAULT_POLL_INTERVAL_SECONDS,
 } from '../../proxy/config/constants.js';
@@ -35,6 +36,10 @@ export function proxyCommand(): Command {
       `outbound port for the app (default ${DEFAULT_EGRESS_PORT}) [TESSERA_EGRESS_PORT]`,
     )
     .option('--admin-port <port>', `admin port (default ${DEFAULT_ADMIN_PORT}) [TESSERA_ADMIN_PORT]`)
+    .option(
+      '--ingress-host <host>',
+      `address the inbound listeners bind (default ${DEFAULT_INGRESS_HOST}) [TESSERA_INGRESS_HOST]`,
+    )
     .option('--admin-host <host>', `admin address (default ${DEFAULT_ADMIN_HOST}) [TESSERA_ADMIN_HOST]`)
     .option(
       '--app-port <port>',

@@ -54,9 +54,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
 
   // The package runs `java` with its own directory as cwd, so the data path must be absolute.
+  // Its own process group: a terminal's Ctrl-C reaches only us, and we stop it in order (after the
+  // proxies and the API are done with it); our 'exit' handler still takes it down with us.
   const child = spawn({
     port,
     sharedDb: true,
+    detached: true,
     stdio: 'pipe',
     ...(dataDir === undefined ? {} : { path: dataDir }),
   });

@@ -2,6 +2,8 @@
 
 /** Port the proxy takes inbound (mesh → app) traffic on; App Mesh's `ProxyIngressPort`. */
 export const DEFAULT_INGRESS_PORT = 15000;
+/** Inbound traffic comes from other hosts (the task's ENI, the pod IP); local runs pass 127.0.0.1. */
+export const DEFAULT_INGRESS_HOST = '0.0.0.0';
 /** Port the app sends outbound (app → mesh) traffic to; App Mesh's `ProxyEgressPort`. */
 export const DEFAULT_EGRESS_PORT = 15001;
 /** Admin port (`/ready`, `/stats`, `/config`, `/endpoints`); Envoy's admin port. */

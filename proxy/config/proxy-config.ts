@@ -31,6 +31,8 @@ export interface ProxyConfig {
   readonly proxy: ProxyIdentity;
   /** @default { kind: 'single', port: 15000 } */
   readonly ingressPorts: PortAssignment;
+  /** Address the ingress listeners bind. @default '0.0.0.0' */
+  readonly ingressHost: string;
   /** 0 picks a free port. @default 15001 */
   readonly egressPort: number;
   /** 0 picks a free port. @default 9901 */

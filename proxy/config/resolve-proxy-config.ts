@@ -9,6 +9,7 @@ import {
   DEFAULT_ADMIN_PORT,
   DEFAULT_DRAIN_SECONDS,
   DEFAULT_EGRESS_PORT,
+  DEFAULT_INGRESS_HOST,
   DEFAULT_INGRESS_PORT,
   DEFAULT_POLL_INTERVAL_SECONDS,
   MAX_DRAIN_SECONDS,
@@ -38,6 +39,7 @@ export interface ProxyFlags {
   readonly virtualNode?: string;
   readonly virtualGateway?: string;
   readonly ingressPort?: string;
+  readonly ingressHost?: string;
   readonly egressPort?: string;
   readonly adminPort?: string;
   readonly adminHost?: string;
@@ -56,6 +58,7 @@ export const SETTINGS = {
   virtualNode: ['--virtual-node', 'TESSERA_VIRTUAL_NODE'],
   virtualGateway: ['--virtual-gateway', 'TESSERA_VIRTUAL_GATEWAY'],
   ingressPort: ['--ingress-port', 'TESSERA_INGRESS_PORT'],
+  ingressHost: ['--ingress-host', 'TESSERA_INGRESS_HOST'],
   egressPort: ['--egress-port', 'TESSERA_EGRESS_PORT'],
   adminPort: ['--admin-port', 'TESSERA_ADMIN_PORT'],
   adminHost: ['--admin-host', 'TESSERA_ADMIN_HOST'],
@@ -119,6 +122,7 @@ export async function resolveProxyConfig(
     ? check(given('adminPort'), (text) => parsePort(text, true))
     : DEFAULT_ADMIN_PORT;
   const adminHost = check(given('adminHost'), parseHost) ?? DEFAULT_ADMIN_HOST;
+  const ingressHost = check(given('ingressHost'), parseHost) ?? DEFAULT_INGRESS_HOST;
   const appPorts = check(given('appPort'), (text) => parsePortAssignment(text, false));
   const explicitAddress = check(given('advertiseAddress'), parseIp);
   const explicitZone = check(given('zone'), (text) => parseText(text, MAX_ZONE_LENGTH));
@@ -172,6 +176,7 @@ export async function resolveProxyConfig(
     egressPort: egressPort!,
     adminPort: adminPort!,
     adminHost,
+    ingressHost,
     ...(appPorts !== undefined ? { appPorts } : {}),
     ...(advertiseAddress !== undefined ? { advertiseAddress } : {}),
     ...(zone !== undefined ? { zone } : {}),

@@ -77,7 +77,7 @@ it('measures the proxy against a direct connection', async () => {
         virtualNodeName: 'app',
         spec: {
           listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
-          serviceDiscovery: { dns: { hostname: 'app.bench.local' } },
+          serviceDiscovery: { awsCloudMap: { namespaceName: 'bench.local', serviceName: 'app' } },
         },
       }),
     );
@@ -130,14 +130,19 @@ it('measures the proxy against a direct connection', async () => {
       '1',
     ];
     const server = await start(
-      [CLI, 'proxy', ...common, '--virtual-node', 'app', '--ingress-port', '0', '--egress-port', '0'].concat([
-        '--app-port',
-        appPort,
-        '--advertise-address',
+      [
+        CLI,
+        'proxy',
+        ...common,
+        '--virtual-node',
+        'app',
+        '--ingress-port',
+        '0',
+        '--ingress-host',
         '127.0.0.1',
-        '--drain-seconds',
-        '1',
-      ]),
+        '--egress-port',
+        '0',
+      ].concat(['--app-port', appPort, '--advertise-address', '127.0.0.1', '--drain-seconds', '1']),
       /egress on 127\.0\.0\.1:(\d+)/,
     );
     children.push(server.child);

@@ -46,7 +46,7 @@ describe('tessera proxy', () => {
         virtualNodeName: 'blue',
         spec: {
           listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
-          serviceDiscovery: { dns: { hostname: 'blue.cli.local' } },
+          serviceDiscovery: { awsCloudMap: { namespaceName: 'cli.local', serviceName: 'blue' } },
         },
       }),
     );
@@ -75,6 +75,8 @@ describe('tessera proxy', () => {
       'blue',
       '--ingress-port',
       '0',
+      '--ingress-host',
+      '127.0.0.1',
       '--egress-port',
       '0',
       '--admin-port',

@@ -44,6 +44,7 @@ function proxyConfig(
     egressPort: 0,
     adminPort: 0,
     adminHost: '127.0.0.1',
+    ingressHost: '127.0.0.1',
     instanceId: `${extra.proxy.name}-test`,
     platform: 'other',
     pollIntervalMs: POLL_MS,
@@ -84,7 +85,7 @@ describe('a virtual gateway in a real mesh', () => {
         virtualNodeName: 'blue',
         spec: {
           listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
-          serviceDiscovery: { dns: { hostname: `blue.${MESH}.local` } },
+          serviceDiscovery: { awsCloudMap: { namespaceName: `${MESH}.local`, serviceName: 'blue' } },
         },
       }),
     );

@@ -56,6 +56,7 @@ function proxyConfig(cp: TestControlPlane, node: string, extra: Partial<ProxyCon
     egressPort: 0,
     adminPort: 0,
     adminHost: '127.0.0.1',
+    ingressHost: '127.0.0.1',
     advertiseAddress: '127.0.0.1',
     instanceId: `${node}-test`,
     platform: 'other',
@@ -147,7 +148,7 @@ describe('the proxy in a real mesh', () => {
           virtualNodeName: node,
           spec: {
             listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
-            serviceDiscovery: { dns: { hostname: `${node}.${MESH}.local` } },
+            serviceDiscovery: { awsCloudMap: { namespaceName: `${MESH}.local`, serviceName: node } },
           },
         }),
       );

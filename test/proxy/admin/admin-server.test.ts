@@ -12,6 +12,7 @@ const CONFIG: ProxyConfig = {
   egressPort: 15001,
   adminPort: 0,
   adminHost: '127.0.0.1',
+  ingressHost: '127.0.0.1',
   appPorts: { kind: 'single', port: 3000 },
   advertiseAddress: '10.0.0.4',
   zone: 'us-east-1a',

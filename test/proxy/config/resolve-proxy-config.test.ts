@@ -33,6 +33,7 @@ describe('resolveProxyConfig', () => {
       egressPort: 15001,
       adminPort: 9901,
       adminHost: '127.0.0.1',
+      ingressHost: '0.0.0.0',
       instanceId: 'box-42',
       platform: 'other',
       pollIntervalMs: 5000,
@@ -48,6 +49,7 @@ describe('resolveProxyConfig', () => {
       TESSERA_POLL_INTERVAL: '30',
       TESSERA_EGRESS_PORT: '16001',
       TESSERA_ADMIN_HOST: '0.0.0.0',
+      TESSERA_INGRESS_HOST: '127.0.0.1',
       TESSERA_DRAIN_SECONDS: '3',
       TESSERA_STATE_DIR: '/var/lib/tessera',
     };
@@ -57,6 +59,7 @@ describe('resolveProxyConfig', () => {
     expect(config.pollIntervalMs).toBe(2500);
     expect(config.egressPort).toBe(16001);
     expect(config.adminHost).toBe('0.0.0.0');
+    expect(config.ingressHost).toBe('127.0.0.1');
     expect(config.drainSeconds).toBe(3);
     expect(config.stateDir).toBe('/var/lib/tessera');
     const fromEnv = await resolve({}, { ...env, TESSERA_VIRTUAL_GATEWAY: 'gw' });
