@@ -93,7 +93,7 @@ describe('tessera proxy', () => {
     try {
       const adminUrl = await until(
         async () => /admin on (http:\/\/\S+),/.exec(proxy.output())?.[1],
-        20_000,
+        40_000,
         `the start line; output so far:\n${proxy.output()}`,
       );
       await until(
