@@ -3,6 +3,7 @@
 // A virtual gateway's proxy is the same life with gateway listeners instead of egress and ingress, and
 // neither health checks of an app nor registration (it is reached through a load balancer).
 
+import type { Writable } from 'node:stream';
 import type { EndpointSet, Listener, RequestRoute, Snapshot } from '../control-plane/snapshot/index.js';
 import { configView, startAdminServer } from './admin/index.js';
 import type { ListenerPort, PortAssignment, ProxyConfig } from './config/index.js';
@@ -15,7 +16,11 @@ import { createInboundHandler, type InboundConfig } from './listeners/inbound-li
 import { createOutboundHandler, type OutboundConfig } from './listeners/outbound-listener.js';
 import { buildGatewayTable } from './routing/gateway-table.js';
 import { buildRouteTable } from './routing/index.js';
+import { createAccessLog } from './telemetry/access-log/index.js';
+import { createMetrics } from './telemetry/metrics/index.js';
+import { type RequestLabels, RequestTelemetry } from './telemetry/request-telemetry.js';
 import { Stats } from './telemetry/stats.js';
+import { createTracer } from './telemetry/tracing/index.js';
 import { type RouteStats, routeStats, Upstreams } from './upstream/index.js';
 
 export interface RunningProxy {
@@ -32,6 +37,15 @@ export interface RunningProxy {
 export interface ProxyOptions {
   /** @default console.error with a `tessera proxy:` prefix */
   readonly log?: (message: string) => void;
+  /** Where telemetry goes, for embedding and tests. */
+  readonly telemetry?: {
+    /** EMF lines. @default process.stdout */
+    readonly emfOut?: Writable;
+    /** @default AWS_XRAY_DAEMON_ADDRESS, else 127.0.0.1:2000 */
+    readonly xrayDaemonAddress?: string;
+    /** PutMetricData endpoint. @default the regional CloudWatch endpoint */
+    readonly cloudwatchEndpoint?: string;
+  };
 }
 
 export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}): Promise<RunningProxy> {
@@ -42,6 +56,62 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const upstreams = new Upstreams({ stats });
   const health = new HealthChecker({ stats });
   const routeStatsCache = new Map<string, RouteStats>();
+
+  // Telemetry: metrics flushed every interval (EMF or PutMetricData), X-Ray segments, access logs.
+  const sinks = options.telemetry ?? {};
+  const metrics = createMetrics(
+    {
+      ...config.metrics,
+      mesh: config.mesh,
+      proxy: config.proxy,
+      ...(sinks.emfOut !== undefined ? { out: sinks.emfOut } : {}),
+      ...(sinks.cloudwatchEndpoint !== undefined
+        ? { cloudwatch: { endpoint: sinks.cloudwatchEndpoint } }
+        : {}),
+    },
+    stats,
+  );
+  const tracer = createTracer({
+    enabled: config.tracing.mode === 'xray',
+    mesh: config.mesh,
+    proxy: config.proxy,
+    samplingRate: config.tracing.samplingRate,
+    ...(sinks.xrayDaemonAddress !== undefined ? { daemonAddress: sinks.xrayDaemonAddress } : {}),
+    counters: {
+      sent: stats.counter('tracing_segments_sent'),
+      dropped: stats.counter('tracing_segments_dropped'),
+    },
+  });
+  const accessLog = createAccessLog(undefined, {
+    counters: {
+      written: stats.counter('access_log_lines_written'),
+      dropped: stats.counter('access_log_lines_dropped'),
+    },
+  });
+  const telemetry = new RequestTelemetry({ recorder: metrics.recorder, tracer, accessLog });
+  const labels = new Map<string, RequestLabels>();
+  /** Metric key and trace/log names of a (gateway route,) virtual service route and target, made once. */
+  const labelsFor = (virtualService: string, route: string, clusterId: string, gatewayRoute?: string) => {
+    const key = `${gatewayRoute ?? ''}\u0000${virtualService}\u0000${route}\u0000${clusterId}`;
+    let found = labels.get(key);
+    if (found === undefined) {
+      const target = clusterId.slice(0, clusterId.lastIndexOf(':'));
+      found = {
+        metricKey: metrics.recorder.outboundKey({
+          targetVirtualService: virtualService,
+          targetVirtualNode: target,
+          route: gatewayRoute ?? route,
+        }),
+        virtualService,
+        route,
+        target,
+        ...(gatewayRoute !== undefined ? { gatewayRoute } : {}),
+      };
+      labels.set(key, found);
+    }
+    return found;
+  };
+  const inboundLabels: RequestLabels = { metricKey: metrics.recorder.inboundKey() };
 
   // What the current snapshot says, swapped whole on every apply so a request sees one version.
   let outbound: OutboundConfig | undefined;
@@ -58,7 +128,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
         host: '127.0.0.1',
         port: config.egressPort,
         limits,
-        handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats }),
+        handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats, telemetry }),
       });
   const ingress: { listener: HttpListener; listenerPort: () => number | undefined }[] = [];
   if (isGateway || config.appPorts !== undefined) {
@@ -71,6 +141,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
             upstreams,
             limits,
             stats,
+            telemetry,
           })
         : createInboundHandler({
             config: () => {
@@ -80,7 +151,16 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
             limits,
             stats,
           });
-      const listener = await startHttpListener({ host: config.ingressHost, port, limits, handle });
+      const listener = await startHttpListener({
+        host: config.ingressHost,
+        port,
+        limits,
+        handle,
+        onConnection: (socket) => {
+          metrics.recorder.connectionOpened();
+          socket.once('close', () => metrics.recorder.connectionClosed());
+        },
+      });
       ingress.push({ listener, listenerPort: resolveListener });
     }
   }
@@ -147,9 +227,20 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
           virtual_service: service,
           route: route.name,
         }),
+      labelsFor: (gatewayRoute, service, route, clusterId) =>
+        labelsFor(service, route.name, clusterId, gatewayRoute.name),
     };
+    applyAccessLog(snapshot);
     current = snapshot;
     await endpointWatcher.setNodes(nodesOf(snapshot));
+  };
+  /** A bad access-log format is refused on its own; the routes of the snapshot still apply. */
+  const applyAccessLog = (snapshot: Snapshot) => {
+    try {
+      accessLog.reconfigure(snapshot.accessLog);
+    } catch (error) {
+      log(`access log settings refused, keeping the previous ones: ${(error as Error).message}`);
+    }
   };
   const apply = async (snapshot: Snapshot) => {
     if (isGateway) return applyGateway(snapshot);
@@ -169,6 +260,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
         }),
         timeout: listener.timeout,
         stats: cachedStats(routeStatsCache, stats, { direction: 'inbound', listener: String(listener.port) }),
+        labels: inboundLabels,
       });
     }
     outbound = {
@@ -179,7 +271,10 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
           virtual_service: service,
           route: route.name,
         }),
+      labelsFor: (service: string, route: RequestRoute, clusterId: string) =>
+        labelsFor(service, route.name, clusterId),
     };
+    applyAccessLog(snapshot);
     inbound = nextInbound;
     current = snapshot;
     health.update(healthCheckTargets(snapshot, appPortList(config.appPorts, snapshot)));
@@ -210,6 +305,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     config: () => configView(config, watcher.status()),
     endpoints: () => ({ ...upstreams.describe(), health: health.states() }),
   });
+  metrics.recorder.setSnapshotAge(() => watcher.ageSeconds());
   endpointWatcher.start();
   await watcher.start();
   if (current === undefined) {
@@ -237,6 +333,10 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
         ]);
         await health.stop();
         await upstreams.close();
+        // The last window, with the drained requests in it, goes out before the proxy does.
+        await metrics.shutdown();
+        tracer.close();
+        accessLog.close();
         await admin.close();
       })();
       return stopping;

@@ -62,6 +62,20 @@ export function proxyCommand(): Command {
       '--drain-seconds <seconds>',
       `how long requests in flight may finish on SIGTERM (default ${DEFAULT_DRAIN_SECONDS}) [TESSERA_DRAIN_SECONDS]`,
     )
+    .option('--metrics <mode>', 'emf | cloudwatch | off (default emf on ECS/EKS, else off) [TESSERA_METRICS]')
+    .option(
+      '--metrics-interval <seconds>',
+      'how often metrics are flushed (default 60) [TESSERA_METRICS_INTERVAL]',
+    )
+    .option(
+      '--metrics-namespace <namespace>',
+      'CloudWatch namespace (default Tessera) [TESSERA_METRICS_NAMESPACE]',
+    )
+    .option('--tracing <mode>', 'xray | off (default off) [TESSERA_TRACING]')
+    .option(
+      '--sampling-rate <rate>',
+      'X-Ray: after 1 request a second, this fraction is traced (default 0.05) [TESSERA_SAMPLING_RATE]',
+    )
     .action(async (options: ProxyFlags) => {
       const config = await configOrExit(options, process.env);
       await runProxy(config);

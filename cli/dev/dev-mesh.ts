@@ -5,7 +5,7 @@
 import { AppMeshClient } from '@aws-sdk/client-app-mesh';
 import { request } from 'undici';
 import { type LocalControlPlane, startLocalControlPlane } from '../../lambda/local/control-plane.js';
-import type { ProxyConfig } from '../../proxy/config/index.js';
+import { localProxyConfig, type ProxyConfig } from '../../proxy/config/index.js';
 import { type RunningProxy, startProxy } from '../../proxy/proxy.js';
 import { applyResources, describeChange } from '../resources/apply-resources.js';
 import { type AppProcess, startApp } from './app-process.js';
@@ -161,22 +161,15 @@ export async function startDevMesh(file: DevFile, options: DevMeshOptions): Prom
 }
 
 function proxyConfig(controlPlaneUrl: string, spec: DevService, appPort: number): ProxyConfig {
-  return {
+  return localProxyConfig({
     controlPlaneUrl,
     mesh: spec.meshName,
     proxy: { kind: 'virtualNode', name: spec.name },
-    ingressPorts: { kind: 'single', port: 0 },
-    egressPort: 0,
-    adminPort: 0,
-    adminHost: '127.0.0.1',
-    ingressHost: '127.0.0.1',
     ...(spec.listenerPort !== undefined ? { appPorts: { kind: 'single', port: appPort } } : {}),
-    advertiseAddress: '127.0.0.1',
     instanceId: `${spec.name}-dev-${process.pid}`,
-    platform: 'other',
     pollIntervalMs: DEV_POLL_INTERVAL_MS,
     drainSeconds: DEV_DRAIN_SECONDS,
-  };
+  });
 }
 
 async function waitUntilReady(services: readonly RunningService[], check: () => void): Promise<void> {

@@ -14,6 +14,16 @@ export const DEFAULT_ADMIN_HOST = '127.0.0.1';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
 export const MIN_POLL_INTERVAL_SECONDS = 1;
 export const MAX_POLL_INTERVAL_SECONDS = 300;
+/** Where metrics go: EMF lines on stdout (picked up by awslogs / Fluent Bit), PutMetricData, or nowhere. */
+export const METRICS_MODES = ['emf', 'cloudwatch', 'off'] as const;
+/** How often metrics are flushed (also on shutdown). */
+export const DEFAULT_METRICS_INTERVAL_SECONDS = 60;
+export const MIN_METRICS_INTERVAL_SECONDS = 1;
+export const MAX_METRICS_INTERVAL_SECONDS = 3600;
+export const DEFAULT_METRICS_NAMESPACE = 'Tessera';
+export const TRACING_MODES = ['xray', 'off'] as const;
+/** X-Ray's default rule as App Mesh applied it: 1 request a second, then 5%. */
+export const DEFAULT_SAMPLING_RATE = 0.05;
 /** How long in-flight requests may finish after SIGTERM (the ECS proxy agent's 20 s). */
 export const DEFAULT_DRAIN_SECONDS = 20;
 export const MAX_DRAIN_SECONDS = 600;

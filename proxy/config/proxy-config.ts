@@ -54,4 +54,12 @@ export interface ProxyConfig {
   readonly stateDir?: string;
   /** @default 20 */
   readonly drainSeconds: number;
+  /** @default EMF on ECS and EKS, else off; every 60 s; namespace `Tessera` */
+  readonly metrics: {
+    readonly mode: 'emf' | 'cloudwatch' | 'off';
+    readonly intervalMs: number;
+    readonly namespace: string;
+  };
+  /** @default off; when on, 1 request a second then 5% are sampled */
+  readonly tracing: { readonly mode: 'xray' | 'off'; readonly samplingRate: number };
 }

@@ -11,22 +11,31 @@ import {
   DEFAULT_EGRESS_PORT,
   DEFAULT_INGRESS_HOST,
   DEFAULT_INGRESS_PORT,
+  DEFAULT_METRICS_INTERVAL_SECONDS,
+  DEFAULT_METRICS_NAMESPACE,
   DEFAULT_POLL_INTERVAL_SECONDS,
+  DEFAULT_SAMPLING_RATE,
   MAX_DRAIN_SECONDS,
+  MAX_METRICS_INTERVAL_SECONDS,
   MAX_POLL_INTERVAL_SECONDS,
   MAX_ZONE_LENGTH,
+  METRICS_MODES,
+  MIN_METRICS_INTERVAL_SECONDS,
   MIN_POLL_INTERVAL_SECONDS,
+  TRACING_MODES,
 } from './constants.js';
 import { ProxyConfigError } from './errors.js';
 import { detectPlatform, type Env, type PlatformOptions } from './platform-identity.js';
 import {
   type Parsed,
+  parseChoice,
   parseHost,
   parseHttpUrl,
   parseIp,
   parseName,
   parsePort,
   parsePortAssignment,
+  parseRate,
   parseSeconds,
   parseText,
 } from './private/values.js';
@@ -49,6 +58,11 @@ export interface ProxyFlags {
   readonly pollInterval?: string;
   readonly stateDir?: string;
   readonly drainSeconds?: string;
+  readonly metrics?: string;
+  readonly metricsInterval?: string;
+  readonly metricsNamespace?: string;
+  readonly tracing?: string;
+  readonly samplingRate?: string;
 }
 
 /** Each flag and the environment variable that stands in for it. */
@@ -68,6 +82,11 @@ export const SETTINGS = {
   pollInterval: ['--poll-interval', 'TESSERA_POLL_INTERVAL'],
   stateDir: ['--state-dir', 'TESSERA_STATE_DIR'],
   drainSeconds: ['--drain-seconds', 'TESSERA_DRAIN_SECONDS'],
+  metrics: ['--metrics', 'TESSERA_METRICS'],
+  metricsInterval: ['--metrics-interval', 'TESSERA_METRICS_INTERVAL'],
+  metricsNamespace: ['--metrics-namespace', 'TESSERA_METRICS_NAMESPACE'],
+  tracing: ['--tracing', 'TESSERA_TRACING'],
+  samplingRate: ['--sampling-rate', 'TESSERA_SAMPLING_RATE'],
 } as const satisfies Record<keyof ProxyFlags, readonly [string, string]>;
 
 type Setting = keyof typeof SETTINGS;
@@ -136,6 +155,16 @@ export async function resolveProxyConfig(
     ? check(given('drainSeconds'), (text) => parseSeconds(text, 0, MAX_DRAIN_SECONDS))
     : DEFAULT_DRAIN_SECONDS;
 
+  const metricsMode = check(given('metrics'), parseChoice(METRICS_MODES));
+  const metricsSeconds = given('metricsInterval')
+    ? check(given('metricsInterval'), (text) =>
+        parseSeconds(text, MIN_METRICS_INTERVAL_SECONDS, MAX_METRICS_INTERVAL_SECONDS),
+      )
+    : DEFAULT_METRICS_INTERVAL_SECONDS;
+  const metricsNamespace = check(given('metricsNamespace'), (text) => parseText(text, 255));
+  const tracingMode = check(given('tracing'), parseChoice(TRACING_MODES)) ?? 'off';
+  const samplingRate = check(given('samplingRate'), parseRate) ?? DEFAULT_SAMPLING_RATE;
+
   if (identity?.proxy.kind === 'virtualGateway' && given('appPort') !== undefined) {
     const app = given('appPort')!;
     problems.push(
@@ -183,6 +212,13 @@ export async function resolveProxyConfig(
     instanceId: platform.instanceId,
     platform: platform.platform,
     pollIntervalMs: Math.round(pollSeconds! * 1000),
+    metrics: Object.freeze({
+      // EMF lines on stdout are what ECS's awslogs driver and EKS's Fluent Bit already ship.
+      mode: metricsMode ?? (platform.platform === 'other' ? 'off' : 'emf'),
+      intervalMs: Math.round(metricsSeconds! * 1000),
+      namespace: metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+    }),
+    tracing: Object.freeze({ mode: tracingMode, samplingRate }),
     ...(stateDir !== undefined ? { stateDir: resolvePath(stateDir) } : {}),
     drainSeconds: drainSeconds!,
   });

@@ -7,6 +7,7 @@ import {
   requestHeadersForUpstream,
   responseHeadersForDownstream,
 } from '../http/index.js';
+import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import { type ClusterState, forward, type RouteStats } from '../upstream/index.js';
 
 export interface ForwardTarget {
@@ -19,6 +20,9 @@ export interface ForwardTarget {
   readonly path?: string;
   /** The Host to send, when a rewrite changed it. @default the request's authority */
   readonly host?: string;
+  /** Metrics, trace and access log of the request. @default - none */
+  readonly telemetry?: RequestTelemetry;
+  readonly labels?: RequestLabels;
 }
 
 export function forwardRequest(
@@ -27,12 +31,14 @@ export function forwardRequest(
   head: AcceptedRequestHead,
   target: ForwardTarget,
 ): void {
+  const path = target.path ?? (head.query === '' ? head.path : `${head.path}?${head.query}`);
+  const observation = target.telemetry?.start(req, path, head.hostHeader, target.labels ?? {});
   forward({
     req,
     res,
     cluster: target.cluster,
     method: req.method ?? 'GET',
-    path: target.path ?? (head.query === '' ? head.path : `${head.path}?${head.query}`),
+    path,
     headers: requestHeadersForUpstream(req.rawHeaders, {
       clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
       scheme: head.scheme,
@@ -43,5 +49,7 @@ export function forwardRequest(
     budget: target.cluster.budget,
     stats: target.stats,
     responseHeaders: responseHeadersForDownstream,
+    ...(observation?.observeAttempt !== undefined ? { observeAttempt: observation.observeAttempt } : {}),
+    ...(observation !== undefined ? { done: observation.done } : {}),
   });
 }

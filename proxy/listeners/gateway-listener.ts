@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayRoute, RequestRoute } from '../../control-plane/snapshot/index.js';
 import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
 import type { GatewayTable } from '../routing/gateway-types.js';
+import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
 import type { RouteStats, Upstreams } from '../upstream/index.js';
 import { forwardRequest } from './forward-request.js';
@@ -14,6 +15,13 @@ export interface GatewayConfig {
   readonly table: GatewayTable;
   /** The `upstream_rq_*` counters of a (gateway route, service route), created once and kept across snapshots. */
   statsFor(gatewayRoute: GatewayRoute, virtualService: string, route: RequestRoute): RouteStats;
+  /** Metrics key and trace/log names of a (gateway route, service route, target), resolved once. */
+  labelsFor?(
+    gatewayRoute: GatewayRoute,
+    virtualService: string,
+    route: RequestRoute,
+    clusterId: string,
+  ): RequestLabels;
 }
 
 /**
@@ -26,6 +34,7 @@ export function createGatewayHandler(deps: {
   readonly upstreams: Upstreams;
   readonly limits: HttpLimits;
   readonly stats: Stats;
+  readonly telemetry?: RequestTelemetry;
 }): (req: IncomingMessage, res: ServerResponse) => void {
   const local = localReplyCounters(deps.stats);
 
@@ -107,6 +116,14 @@ export function createGatewayHandler(deps: {
           stats,
           path: head.query === '' ? decision.path : `${decision.path}?${head.query}`,
           ...(decision.host !== undefined ? { host: decision.host } : {}),
+          ...(deps.telemetry !== undefined
+            ? {
+                telemetry: deps.telemetry,
+                labels:
+                  config.labelsFor?.(gatewayRoute, target.virtualService, target.route, target.clusterId!) ??
+                  {},
+              }
+            : {}),
         });
       }
       case 'no-route':

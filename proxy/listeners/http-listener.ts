@@ -1,7 +1,7 @@
 // A node:http server with the proxy's limits, that can stop taking connections and drain what is in flight.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { checkRequestHead, type HttpLimits, localReplyOnSocket, serverOptions } from '../http/index.js';
 
 export interface HttpListener {
@@ -18,9 +18,12 @@ export async function startHttpListener(options: {
   readonly port: number;
   readonly limits: HttpLimits;
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Told about each accepted connection (connection metrics). */
+  readonly onConnection?: (socket: Socket) => void;
 }): Promise<HttpListener> {
   // No 'clientError' listener: Node then answers malformed requests itself (400/408/431) and closes.
   const server = createServer(serverOptions(options.limits), options.handle);
+  if (options.onConnection !== undefined) server.on('connection', options.onConnection);
   // Without a 'connect' listener Node silently drops CONNECT; answer it instead.
   server.on('connect', (req: IncomingMessage, socket) => {
     const head = checkRequestHead(req, options.limits);

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Timeout } from '../../control-plane/snapshot/index.js';
 import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
+import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Stats } from '../telemetry/stats.js';
 import type { ClusterState, RouteStats } from '../upstream/index.js';
 import { forwardRequest } from './forward-request.js';
@@ -14,12 +15,15 @@ export interface InboundConfig {
   readonly app: ClusterState;
   readonly timeout: Timeout;
   readonly stats: RouteStats;
+  /** Metrics key and log names of this listener. @default - none */
+  readonly labels?: RequestLabels;
 }
 
 export function createInboundHandler(deps: {
   readonly config: () => InboundConfig | undefined;
   readonly limits: HttpLimits;
   readonly stats: Stats;
+  readonly telemetry?: RequestTelemetry;
 }): (req: IncomingMessage, res: ServerResponse) => void {
   const rejected = deps.stats.counter('downstream_rq_local_reply', {
     direction: 'inbound',
@@ -40,6 +44,11 @@ export function createInboundHandler(deps: {
       notReady.inc();
       return localReply(res, 503, 'the proxy has no configuration for this listener yet');
     }
-    forwardRequest(req, res, head, { cluster: config.app, timeout: config.timeout, stats: config.stats });
+    forwardRequest(req, res, head, {
+      cluster: config.app,
+      timeout: config.timeout,
+      stats: config.stats,
+      ...(deps.telemetry !== undefined ? { telemetry: deps.telemetry, labels: config.labels ?? {} } : {}),
+    });
   };
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRoute, Timeout } from '../../control-plane/snapshot/index.js';
 import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
 import type { RouteTable } from '../routing/index.js';
+import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
 import { type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
 import { forwardRequest } from './forward-request.js';
@@ -14,6 +15,8 @@ export interface OutboundConfig {
   readonly routes: RouteTable;
   /** The `upstream_rq_*` counters of a route, created once per route and kept across snapshots. */
   statsFor(virtualService: string, route: RequestRoute): RouteStats;
+  /** Metrics key and trace/log names of a (virtual service, route, target), resolved once. */
+  labelsFor?(virtualService: string, route: RequestRoute, clusterId: string): RequestLabels;
 }
 
 /** Egress to a host outside the mesh (egress filter ALLOW_ALL): App Mesh's listener defaults, no retries. */
@@ -24,6 +27,7 @@ export function createOutboundHandler(deps: {
   readonly upstreams: Upstreams;
   readonly limits: HttpLimits;
   readonly stats: Stats;
+  readonly telemetry?: RequestTelemetry;
 }): (req: IncomingMessage, res: ServerResponse) => void {
   const local = localReplyCounters(deps.stats);
   const egressStats = routeStats(deps.stats, { direction: 'egress' });
@@ -62,7 +66,19 @@ export function createOutboundHandler(deps: {
           );
         }
         const { retryPolicy, timeout } = decision.route;
-        return forwardRequest(req, res, head, { cluster, retryPolicy, timeout, stats });
+        return forwardRequest(req, res, head, {
+          cluster,
+          retryPolicy,
+          timeout,
+          stats,
+          ...(deps.telemetry !== undefined
+            ? {
+                telemetry: deps.telemetry,
+                labels:
+                  config.labelsFor?.(decision.virtualService, decision.route, decision.clusterId!) ?? {},
+              }
+            : {}),
+        });
       }
       case 'no-route':
         local.noRoute.inc();
@@ -87,7 +103,14 @@ export function createOutboundHandler(deps: {
         );
       case 'egress': {
         const cluster = deps.upstreams.passthrough(decision.host, decision.port);
-        return forwardRequest(req, res, head, { cluster, timeout: EGRESS_TIMEOUT, stats: egressStats });
+        // Traced and logged, but kept out of metrics: a dimension per outside host has no bound.
+        const telemetry = deps.telemetry !== undefined ? { telemetry: deps.telemetry } : {};
+        return forwardRequest(req, res, head, {
+          cluster,
+          timeout: EGRESS_TIMEOUT,
+          stats: egressStats,
+          ...telemetry,
+        });
       }
     }
   };

@@ -38,6 +38,20 @@ export interface UpstreamCall {
   readonly responseHeaders?: (raw: string[]) => string[];
   /** Called once when the exchange is over, for access logs and traces. */
   readonly done?: (outcome: ForwardOutcome) => void;
+  /**
+   * Told about each attempt before it is sent (tracing): may give the headers to send on it instead of
+   * `headers` (as upstream-ready), and hears how the attempt ended.
+   */
+  readonly observeAttempt?: (
+    endpoint: string,
+    attempt: number,
+    headers: string[],
+  ) => AttemptObserver | undefined;
+}
+
+export interface AttemptObserver {
+  readonly headers?: string[];
+  end(result: { readonly status?: number; readonly error?: Error }): void;
 }
 
 export interface ForwardOutcome {
@@ -50,6 +64,12 @@ export interface ForwardOutcome {
   readonly localReply: string | undefined;
   /** The response was cut short: the client left, or the upstream or a timeout broke it after it began. */
   readonly aborted: boolean;
+  /** Response body bytes relayed downstream (a local reply's body included). */
+  readonly bytesSent: number;
+  /** Attempts after the first. */
+  readonly retries: number;
+  /** A timeout (per request, per try, or idle) ended the exchange or one of its attempts. */
+  readonly timedOut: boolean;
 }
 
 /**
@@ -96,6 +116,9 @@ class Exchange implements AttemptOwner {
   #backoffTimer: Timer | undefined;
   #resume: (() => void) | undefined;
   #awaitingDrain = false;
+  #observer: AttemptObserver | undefined;
+  #bytesSent = 0;
+  #timedOut = false;
 
   constructor(call: UpstreamCall) {
     this.#call = call;
@@ -172,12 +195,20 @@ class Exchange implements AttemptOwner {
     this.#attempt = attempt;
     const perTry = this.#call.retryPolicy?.perRetryTimeoutMs ?? 0;
     if (perTry > 0) this.#tryTimer = setTimeout(this.#onTryTimeout, perTry);
-    endpoint.pool.dispatch(this.#dispatch, attempt as unknown as Dispatcher.DispatchHandler);
+    let options = this.#dispatch;
+    const observe = this.#call.observeAttempt;
+    if (observe !== undefined) {
+      this.#observer = observe(endpoint.key, this.#attempts, this.#dispatch.headers as string[]);
+      if (this.#observer?.headers !== undefined)
+        options = { ...this.#dispatch, headers: this.#observer.headers };
+    }
+    endpoint.pool.dispatch(options, attempt as unknown as Dispatcher.DispatchHandler);
   }
 
   onAttemptHeaders(attempt: Attempt, status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (status < 200) return true; // 1xx informational: not relayed (HTTP/1.1 clients need not expect them)
     this.#clearTryTimer();
+    this.#endObserver({ status });
     this.#call.cluster.report(attempt.endpoint, status >= 500);
     if (this.#mayRetry('status', status)) {
       attempt.discarding = true;
@@ -210,6 +241,7 @@ class Exchange implements AttemptOwner {
       if (attempt.discardedBytes > MAX_DISCARD_BODY_BYTES) attempt.fail(DISCARD_LIMIT);
       return true;
     }
+    this.#bytesSent += chunk.length;
     if (this.#call.res.write(chunk)) return true;
     if (!this.#awaitingDrain) {
       this.#awaitingDrain = true;
@@ -231,6 +263,7 @@ class Exchange implements AttemptOwner {
   onAttemptError(attempt: Attempt, err: Error): void {
     this.#attempt = undefined;
     this.#clearTryTimer();
+    this.#endObserver({ error: err });
     if (attempt.discarding) {
       this.#retryAfterBackoff(); // decided (and budgeted) on the status already
       return;
@@ -241,8 +274,10 @@ class Exchange implements AttemptOwner {
       stats.upstreamErrors.inc();
       cluster.report(attempt.endpoint, true);
     }
-    if (kind === 'timeout' || (err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT')
+    if (kind === 'timeout' || (err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT') {
       stats.timeouts.inc();
+      this.#timedOut = true;
+    }
     if (this.#committed) {
       // The response has begun: the client must see it cut short, never complete.
       res.destroy(err);
@@ -287,6 +322,8 @@ class Exchange implements AttemptOwner {
     if (attempt === undefined || this.#done) return;
     this.#attempt = undefined;
     attempt.cancel(TRY_TIMEOUT);
+    this.#endObserver({ error: TRY_TIMEOUT });
+    this.#timedOut = true;
     const { stats, cluster } = this.#call;
     stats.timeouts.inc();
     stats.upstreamErrors.inc();
@@ -299,6 +336,8 @@ class Exchange implements AttemptOwner {
     this.#requestTimer = undefined;
     if (this.#done) return;
     this.#call.stats.timeouts.inc();
+    this.#timedOut = true;
+    this.#endObserver({ error: REQUEST_TIMEOUT });
     this.#attempt?.cancel(REQUEST_TIMEOUT);
     this.#attempt = undefined;
     if (this.#committed) {
@@ -311,6 +350,7 @@ class Exchange implements AttemptOwner {
 
   readonly #onDownstreamClose = (): void => {
     if (this.#done) return;
+    this.#endObserver({ error: CLIENT_GONE });
     this.#attempt?.cancel(CLIENT_GONE);
     this.#attempt = undefined;
     this.#finish(this.#status, undefined, true);
@@ -323,12 +363,21 @@ class Exchange implements AttemptOwner {
 
   #localReply(reply: LocalReply): void {
     if (this.#done) return;
+    this.#endObserver({ error: CLIENT_GONE });
     this.#attempt?.cancel(CLIENT_GONE);
     this.#attempt = undefined;
     const committed = this.#committed;
     sendLocalReply(this.#call.res, reply);
+    if (!committed) this.#bytesSent += reply.body.length;
     if (!committed) countStatus(this.#call.stats, reply.status);
     this.#finish(committed ? this.#status : reply.status, reply.message, committed);
+  }
+
+  /** Tells the observer of the attempt in flight (if any) how it ended, once. */
+  #endObserver(result: { status?: number; error?: Error }): void {
+    const observer = this.#observer;
+    this.#observer = undefined;
+    observer?.end(result);
   }
 
   #clearTryTimer(): void {
@@ -351,6 +400,9 @@ class Exchange implements AttemptOwner {
       endpoint: this.#last?.key,
       localReply,
       aborted,
+      bytesSent: this.#bytesSent,
+      retries: this.#retries,
+      timedOut: this.#timedOut,
     });
   }
 }

@@ -7,7 +7,7 @@ export { systemClock } from './clock.js';
 export type { ClusterDescription, ClusterSettings, EndpointDescription } from './cluster-state.js';
 export { ClusterState } from './cluster-state.js';
 export type { EndpointAddress } from './endpoint.js';
-export type { ForwardOutcome, UpstreamCall } from './forwarder.js';
+export type { AttemptObserver, ForwardOutcome, UpstreamCall } from './forwarder.js';
 export { forward } from './forwarder.js';
 export { LOCAL_REPLIES, type LocalReply, sendLocalReply } from './local-reply.js';
 export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyConfig } from '../../proxy/config/index.js';
+import { localProxyConfig, type ProxyConfig } from '../../proxy/config/index.js';
 import { type RunningProxy, startProxy } from '../../proxy/proxy.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 
@@ -17,22 +17,13 @@ const CLI = join(import.meta.dirname, '../../dist/cli/tessera.js');
 const MESH = 'top';
 
 function proxyConfig(cp: TestControlPlane, node: string, extra: Partial<ProxyConfig>): ProxyConfig {
-  return {
+  return localProxyConfig({
     controlPlaneUrl: cp.url,
     mesh: MESH,
     proxy: { kind: 'virtualNode', name: node },
-    ingressPorts: { kind: 'single', port: 0 },
-    egressPort: 0,
-    adminPort: 0,
-    adminHost: '127.0.0.1',
-    ingressHost: '127.0.0.1',
-    advertiseAddress: '127.0.0.1',
-    instanceId: `${node}-top-test`,
-    platform: 'other',
     pollIntervalMs: 500,
-    drainSeconds: 1,
     ...extra,
-  };
+  });
 }
 
 describe('tessera top', () => {

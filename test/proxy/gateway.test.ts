@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-app-mesh';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyConfig } from '../../proxy/config/index.js';
+import { localProxyConfig, type ProxyConfig } from '../../proxy/config/index.js';
 import { type RunningProxy, startProxy } from '../../proxy/proxy.js';
 import { startTestControlPlane, type TestControlPlane } from '../support/control-plane.js';
 
@@ -37,20 +37,7 @@ function proxyConfig(
   cp: TestControlPlane,
   extra: Partial<ProxyConfig> & Pick<ProxyConfig, 'proxy'>,
 ): ProxyConfig {
-  return {
-    controlPlaneUrl: cp.url,
-    mesh: MESH,
-    ingressPorts: { kind: 'single', port: 0 },
-    egressPort: 0,
-    adminPort: 0,
-    adminHost: '127.0.0.1',
-    ingressHost: '127.0.0.1',
-    instanceId: `${extra.proxy.name}-test`,
-    platform: 'other',
-    pollIntervalMs: POLL_MS,
-    drainSeconds: 1,
-    ...extra,
-  };
+  return localProxyConfig({ controlPlaneUrl: cp.url, mesh: MESH, pollIntervalMs: POLL_MS, ...extra });
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

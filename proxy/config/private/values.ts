@@ -83,3 +83,19 @@ export function parseHost(text: string): Parsed<string> {
 export function parseText(text: string, max: number): Parsed<string> {
   return text.length === 0 || text.length > max ? fail(`must be 1–${max} characters`) : ok(text);
 }
+
+/** One of `choices`. */
+export function parseChoice<T extends string>(choices: readonly T[]): (text: string) => Parsed<T> {
+  return (text) =>
+    (choices as readonly string[]).includes(text)
+      ? ok(text as T)
+      : fail(`must be one of ${choices.join(', ')}`);
+}
+
+/** A fraction between 0 and 1. */
+export function parseRate(text: string): Parsed<number> {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    return fail('must be a number between 0 and 1');
+  return ok(n);
+}

@@ -20,6 +20,8 @@ const CONFIG: ProxyConfig = {
   platform: 'ecs',
   pollIntervalMs: 5000,
   drainSeconds: 20,
+  metrics: { mode: 'emf', intervalMs: 60_000, namespace: 'Tessera' },
+  tracing: { mode: 'off', samplingRate: 0.05 },
 };
 
 describe('startAdminServer', () => {

@@ -38,8 +38,25 @@ describe('resolveProxyConfig', () => {
       platform: 'other',
       pollIntervalMs: 5000,
       drainSeconds: 20,
+      metrics: { mode: 'off', intervalMs: 60_000, namespace: 'Tessera' },
+      tracing: { mode: 'off', samplingRate: 0.05 },
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the telemetry switches, and refuses bad ones with the flag and the rule', async () => {
+    const config = await resolve(
+      { ...BASE, metrics: 'cloudwatch', metricsInterval: '10', tracing: 'xray' },
+      { TESSERA_SAMPLING_RATE: '0.5' },
+    );
+    expect(config.metrics).toEqual({ mode: 'cloudwatch', intervalMs: 10_000, namespace: 'Tessera' });
+    expect(config.tracing).toEqual({ mode: 'xray', samplingRate: 0.5 });
+    await expect(resolve({ ...BASE, metrics: 'statsd', samplingRate: '2' })).rejects.toMatchObject({
+      problems: [
+        '--metrics: must be one of emf, cloudwatch, off, got "statsd"',
+        '--sampling-rate: must be a number between 0 and 1, got "2"',
+      ],
+    });
   });
 
   it('takes a flag over the environment, and the environment over the default', async () => {
