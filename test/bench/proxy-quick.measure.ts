@@ -189,7 +189,9 @@ it('measures the proxy against a direct connection', async () => {
         '1',
       ].concat(telemetryArgs),
       /egress on 127\.0\.0\.1:(\d+)/,
-      { AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xray.address().port}` },
+      {
+        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xray.address().port}`,
+      },
     );
     children.push(observed.child);
     const meshObserved = `http://127.0.0.1:${observed.match[1]}`;
@@ -265,7 +267,18 @@ it('measures the proxy against a direct connection', async () => {
     );
     expect(m.rps).toBeGreaterThan(0);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // Let each process drain and exit (and write its profile) before the control plane goes.
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
     await cp.stop();
   }
 }, 120_000);
