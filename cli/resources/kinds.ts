@@ -1,47 +1,18 @@
 // The seven App Mesh kinds as people and files name them: type names, CLI aliases, request name fields.
 
-import { KIND_LABEL, KINDS, type Kind } from '../../control-plane/model/kinds.js';
+import {
+  KIND_LABEL,
+  KINDS,
+  type Kind,
+  LIST_MEMBER,
+  NAME_FIELD,
+  PARENT_NAME_FIELD,
+  TYPE_NAME,
+} from '../../control-plane/model/kinds.js';
 
-export { KIND_LABEL, KINDS, type Kind };
-
-/** The request member that carries each kind's own name (`virtualNodeName`). */
-export const NAME_FIELD: Record<Kind, string> = {
-  mesh: 'meshName',
-  virtualService: 'virtualServiceName',
-  virtualNode: 'virtualNodeName',
-  virtualRouter: 'virtualRouterName',
-  route: 'routeName',
-  virtualGateway: 'virtualGatewayName',
-  gatewayRoute: 'gatewayRouteName',
-};
-
-/** The member naming the router or gateway that holds a route or gateway route. */
-export const PARENT_NAME_FIELD: Partial<Record<Kind, string>> = {
-  route: 'virtualRouterName',
-  gatewayRoute: 'virtualGatewayName',
-};
-
-/** App Mesh's type names (`VirtualNode`), as in `AWS::AppMesh::VirtualNode` and SDK command names. */
-export const TYPE_NAME: Record<Kind, string> = {
-  mesh: 'Mesh',
-  virtualService: 'VirtualService',
-  virtualNode: 'VirtualNode',
-  virtualRouter: 'VirtualRouter',
-  route: 'Route',
-  virtualGateway: 'VirtualGateway',
-  gatewayRoute: 'GatewayRoute',
-};
-
+export { KIND_LABEL, KINDS, type Kind, NAME_FIELD, PARENT_NAME_FIELD, TYPE_NAME };
 /** The member of a List response (and of `get -o json` without a name) that holds many. */
-export const PLURAL_MEMBER: Record<Kind, string> = {
-  mesh: 'meshes',
-  virtualService: 'virtualServices',
-  virtualNode: 'virtualNodes',
-  virtualRouter: 'virtualRouters',
-  route: 'routes',
-  virtualGateway: 'virtualGateways',
-  gatewayRoute: 'gatewayRoutes',
-};
+export const PLURAL_MEMBER = LIST_MEMBER;
 
 /** Creation order by kind: containers and targets before what names them. */
 export const APPLY_RANK: Record<Kind, number> = {

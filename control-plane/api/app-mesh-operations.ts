@@ -2,11 +2,17 @@
 // Paths and member names follow the official API so `@aws-sdk/client-app-mesh` works unchanged.
 
 import { BadRequestError, NotFoundError, type Problem } from '../errors.js';
-import { KINDS, type Kind, type ResourceKey } from '../model/kinds.js';
+import {
+  KINDS,
+  type Kind,
+  LIST_MEMBER,
+  NAME_FIELD,
+  PARENT_NAME_FIELD,
+  type ResourceKey,
+} from '../model/kinds.js';
 import type { MeshService } from '../service/mesh-service.js';
-import { NAME_FIELD, PARENT_NAME_FIELD } from '../service/names.js';
 import type { Operation } from './operation.js';
-import { LIST_MEMBER, toData, toRef } from './wire.js';
+import { toData, toRef } from './wire.js';
 
 const PREFIX = '/v20190125/meshes';
 

@@ -1,20 +1,8 @@
 // Stored records → App Mesh's response shapes (`MeshData`, `VirtualNodeRef`, …): the one place they are built.
 
-import type { Kind } from '../model/kinds.js';
+import { NAME_FIELD, PARENT_NAME_FIELD } from '../model/kinds.js';
 import { arnOf, type Partition } from '../service/arn.js';
-import { NAME_FIELD, PARENT_NAME_FIELD } from '../service/names.js';
 import type { ResourceRecord } from '../store/store.js';
-
-/** The member of a List response that holds the refs (`ListVirtualNodesOutput.virtualNodes`). */
-export const LIST_MEMBER: Record<Kind, string> = {
-  mesh: 'meshes',
-  virtualService: 'virtualServices',
-  virtualNode: 'virtualNodes',
-  virtualRouter: 'virtualRouters',
-  route: 'routes',
-  virtualGateway: 'virtualGateways',
-  gatewayRoute: 'gatewayRoutes',
-};
 
 /** App Mesh's JSON timestamps are epoch seconds. */
 const seconds = (ms: number): number => ms / 1000;

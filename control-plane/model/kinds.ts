@@ -39,6 +39,44 @@ export function parentKey(key: ResourceKey): ResourceKey | undefined {
   return { kind: 'mesh', meshName: key.meshName, name: key.meshName };
 }
 
+export const NAME_FIELD: Record<Kind, string> = {
+  mesh: 'meshName',
+  virtualService: 'virtualServiceName',
+  virtualNode: 'virtualNodeName',
+  virtualRouter: 'virtualRouterName',
+  route: 'routeName',
+  virtualGateway: 'virtualGatewayName',
+  gatewayRoute: 'gatewayRouteName',
+};
+
+/** The request field naming the router or gateway a route or gateway route belongs to. */
+export const PARENT_NAME_FIELD: Partial<Record<Kind, string>> = {
+  route: 'virtualRouterName',
+  gatewayRoute: 'virtualGatewayName',
+};
+
+/** App Mesh's type names, as in `AWS::AppMesh::VirtualNode` and the SDK's command names. */
+export const TYPE_NAME: Record<Kind, string> = {
+  mesh: 'Mesh',
+  virtualService: 'VirtualService',
+  virtualNode: 'VirtualNode',
+  virtualRouter: 'VirtualRouter',
+  route: 'Route',
+  virtualGateway: 'VirtualGateway',
+  gatewayRoute: 'GatewayRoute',
+};
+
+/** The member of a List response that holds the refs (`ListVirtualNodesOutput.virtualNodes`). */
+export const LIST_MEMBER: Record<Kind, string> = {
+  mesh: 'meshes',
+  virtualService: 'virtualServices',
+  virtualNode: 'virtualNodes',
+  virtualRouter: 'virtualRouters',
+  route: 'routes',
+  virtualGateway: 'virtualGateways',
+  gatewayRoute: 'gatewayRoutes',
+};
+
 /** Human names, as App Mesh's messages use them. */
 export const KIND_LABEL: Record<Kind, string> = {
   mesh: 'mesh',

@@ -5,10 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError, type Problem, TooManyTagsError } from '../errors.js';
 import { MAX_TAGS } from '../model/constants.js';
 import { specReferences, validateName, validateSpec, validateTags } from '../model/index.js';
-import { describeKey, notFoundMessage, PARENT_KIND, parentKey, type ResourceKey } from '../model/kinds.js';
+import {
+  describeKey,
+  NAME_FIELD,
+  notFoundMessage,
+  PARENT_KIND,
+  PARENT_NAME_FIELD,
+  parentKey,
+  type ResourceKey,
+} from '../model/kinds.js';
 import type { ListQuery, Page, PageRequest, Reference, ResourceRecord, Store } from '../store/store.js';
 import { arnOf, type Partition, parseArn } from './arn.js';
-import { NAME_FIELD, PARENT_NAME_FIELD } from './names.js';
 import { requestHash } from './request-hash.js';
 
 export interface ServiceOptions extends Partition {
