@@ -1,9 +1,10 @@
 // Hands a checked downstream request to a cluster: the one place listeners build an upstream call.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RetryPolicy, Timeout } from '../../control-plane/snapshot/index.js';
+import type { RequestRoute, RetryPolicy, Timeout } from '../../control-plane/snapshot/index.js';
 import {
   type AcceptedRequestHead,
+  localReply,
   requestHeadersForUpstream,
   responseHeadersForDownstream,
 } from '../http/index.js';
@@ -51,5 +52,47 @@ export function forwardRequest(
     responseHeaders: responseHeadersForDownstream,
     ...(observation?.observeAttempt !== undefined ? { observeAttempt: observation.observeAttempt } : {}),
     ...(observation !== undefined ? { done: observation.done } : {}),
+  });
+}
+
+/**
+ * Forwards to the cluster a route picked, with the route's retry policy and timeout — or answers 503
+ * when the picked share has no target (an unresolvable target, or a cluster not known yet).
+ */
+export function forwardToRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  head: AcceptedRequestHead,
+  choice: {
+    readonly virtualService: string;
+    readonly route: RequestRoute;
+    readonly cluster: ClusterState | undefined;
+    readonly stats: RouteStats;
+    readonly telemetry: RequestTelemetry | undefined;
+    /** Called only when there is telemetry to label. */
+    readonly labels: () => RequestLabels | undefined;
+    readonly path?: string;
+    readonly host?: string;
+  },
+): void {
+  const { route, cluster, stats, telemetry } = choice;
+  if (cluster === undefined) {
+    stats.requests.inc();
+    stats.status5xx.inc();
+    localReply(
+      res,
+      503,
+      `route "${route.name}" of virtual service "${choice.virtualService}" has no available target`,
+    );
+    return;
+  }
+  forwardRequest(req, res, head, {
+    cluster,
+    retryPolicy: route.retryPolicy,
+    timeout: route.timeout,
+    stats,
+    ...(choice.path !== undefined ? { path: choice.path } : {}),
+    ...(choice.host !== undefined ? { host: choice.host } : {}),
+    ...(telemetry !== undefined ? { telemetry, labels: choice.labels() ?? {} } : {}),
   });
 }

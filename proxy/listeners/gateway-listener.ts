@@ -8,7 +8,7 @@ import type { GatewayTable } from '../routing/gateway-types.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
 import type { RouteStats, Upstreams } from '../upstream/index.js';
-import { forwardRequest } from './forward-request.js';
+import { forwardToRoute } from './forward-request.js';
 
 /** What a snapshot gives a gateway listener; replaced whole when a new snapshot is applied. */
 export interface GatewayConfig {
@@ -97,33 +97,16 @@ export function createGatewayHandler(deps: {
     const { gatewayRoute, target } = decision;
     switch (target.kind) {
       case 'route': {
-        const stats = config.statsFor(gatewayRoute, target.virtualService, target.route);
-        const cluster = target.clusterId === undefined ? undefined : deps.upstreams.get(target.clusterId);
-        if (cluster === undefined) {
-          stats.requests.inc();
-          stats.status5xx.inc();
-          return localReply(
-            res,
-            503,
-            `route "${target.route.name}" of virtual service "${target.virtualService}" has no available target`,
-          );
-        }
-        const { retryPolicy, timeout } = target.route;
-        return forwardRequest(req, res, head, {
-          cluster,
-          retryPolicy,
-          timeout,
-          stats,
+        const { virtualService, route, clusterId } = target;
+        return forwardToRoute(req, res, head, {
+          virtualService,
+          route,
+          cluster: clusterId === undefined ? undefined : deps.upstreams.get(clusterId),
+          stats: config.statsFor(gatewayRoute, virtualService, route),
+          telemetry: deps.telemetry,
+          labels: () => config.labelsFor?.(gatewayRoute, virtualService, route, clusterId!),
           path: head.query === '' ? decision.path : `${decision.path}?${head.query}`,
           ...(decision.host !== undefined ? { host: decision.host } : {}),
-          ...(deps.telemetry !== undefined
-            ? {
-                telemetry: deps.telemetry,
-                labels:
-                  config.labelsFor?.(gatewayRoute, target.virtualService, target.route, target.clusterId!) ??
-                  {},
-              }
-            : {}),
         });
       }
       case 'no-route':

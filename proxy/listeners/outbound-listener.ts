@@ -8,7 +8,7 @@ import type { RouteTable } from '../routing/index.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
 import { type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
-import { forwardRequest } from './forward-request.js';
+import { forwardRequest, forwardToRoute } from './forward-request.js';
 
 /** What a snapshot gives the egress listener; replaced whole when a new snapshot is applied. */
 export interface OutboundConfig {
@@ -54,30 +54,14 @@ export function createOutboundHandler(deps: {
     });
     switch (decision.kind) {
       case 'route': {
-        const stats = config.statsFor(decision.virtualService, decision.route);
-        const cluster = decision.clusterId === undefined ? undefined : deps.upstreams.get(decision.clusterId);
-        if (cluster === undefined) {
-          stats.requests.inc();
-          stats.status5xx.inc();
-          return localReply(
-            res,
-            503,
-            `route "${decision.route.name}" of virtual service "${decision.virtualService}" has no available target`,
-          );
-        }
-        const { retryPolicy, timeout } = decision.route;
-        return forwardRequest(req, res, head, {
-          cluster,
-          retryPolicy,
-          timeout,
-          stats,
-          ...(deps.telemetry !== undefined
-            ? {
-                telemetry: deps.telemetry,
-                labels:
-                  config.labelsFor?.(decision.virtualService, decision.route, decision.clusterId!) ?? {},
-              }
-            : {}),
+        const { virtualService, route, clusterId } = decision;
+        return forwardToRoute(req, res, head, {
+          virtualService,
+          route,
+          cluster: clusterId === undefined ? undefined : deps.upstreams.get(clusterId),
+          stats: config.statsFor(virtualService, route),
+          telemetry: deps.telemetry,
+          labels: () => config.labelsFor?.(virtualService, route, clusterId!),
         });
       }
       case 'no-route':
