@@ -126,8 +126,17 @@ describe('tessera dev', () => {
       }
       expect(Object.keys(seen).sort()).toEqual(['front -> blue', 'front -> green']);
       expect(seen['front -> blue']!).toBeGreaterThan(seen['front -> green']!);
-      // green fails 30% of tries; with two retries a request fails only when all three do.
-      expect(failures).toBeLessThanOrEqual(3);
+      // green fails 30% of tries; front's proxy retries them (the load generator's traffic too), so
+      // requests rarely fail — a loose bound, as a loaded machine can time out an attempt.
+      expect(failures).toBeLessThanOrEqual(6);
+      const admin = /^service front: .*admin (http:\/\/\S+)/m.exec(run.output())![1]!;
+      const stats = (await (await request(`${admin}/stats`)).body.json()) as {
+        counters: { name: string; labels: Record<string, string>; value: number }[];
+      };
+      const retries = stats.counters
+        .filter((c) => c.name === 'upstream_rq_retry' && c.labels.route === 'paint')
+        .reduce((sum, c) => sum + c.value, 0);
+      expect(retries).toBeGreaterThan(0);
 
       await stopsCleanly(run, pids);
     } finally {
