@@ -9,6 +9,7 @@ import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telem
 import type { Counter, Stats } from '../telemetry/stats.js';
 import type { RouteStats, Upstreams } from '../upstream/index.js';
 import { forwardToRoute } from './forward-request.js';
+import { requestFacts } from './request-facts.js';
 
 /** What a snapshot gives a gateway listener; replaced whole when a new snapshot is applied. */
 export interface GatewayConfig {
@@ -62,15 +63,7 @@ export function createGatewayHandler(deps: {
       );
     }
     const method = req.method ?? 'GET';
-    const decision = config.table.resolve(listenerPort, {
-      method,
-      path: head.path,
-      query: head.query,
-      host: head.authority.host,
-      port: head.authority.port,
-      scheme: head.scheme,
-      headers: req.rawHeaders,
-    });
+    const decision = config.table.resolve(listenerPort, requestFacts(req, head));
 
     switch (decision.kind) {
       case 'no-listener':

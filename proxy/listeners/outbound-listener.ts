@@ -9,6 +9,7 @@ import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telem
 import type { Counter, Stats } from '../telemetry/stats.js';
 import { type RouteStats, routeStats, type Upstreams } from '../upstream/index.js';
 import { forwardRequest, forwardToRoute } from './forward-request.js';
+import { requestFacts } from './request-facts.js';
 
 /** What a snapshot gives the egress listener; replaced whole when a new snapshot is applied. */
 export interface OutboundConfig {
@@ -43,15 +44,7 @@ export function createOutboundHandler(deps: {
       local.notReady.inc();
       return localReply(res, 503, 'the proxy has no configuration from the control plane yet');
     }
-    const decision = config.routes.resolve({
-      method: req.method ?? 'GET',
-      path: head.path,
-      query: head.query,
-      host: head.authority.host,
-      port: head.authority.port,
-      scheme: head.scheme,
-      headers: req.rawHeaders,
-    });
+    const decision = config.routes.resolve(requestFacts(req, head));
     switch (decision.kind) {
       case 'route': {
         const { virtualService, route, clusterId } = decision;
