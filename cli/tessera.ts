@@ -2,29 +2,31 @@
 // `tessera`: the command line for people. Each command lives in cli/commands/.
 
 import { Command } from 'commander';
-import { applyCommand } from './commands/apply.js';
-import { controlPlaneCommand } from './commands/control-plane.js';
-import { deleteCommand } from './commands/delete.js';
-import { devCommand } from './commands/dev.js';
-import { diffCommand } from './commands/diff.js';
-import { getCommand } from './commands/get.js';
-import { proxyCommand } from './commands/proxy.js';
-import { topCommand } from './commands/top.js';
 
 // The SDK's notice about Node 20's end of support is for us, not for every user of the CLI.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// Commands load only when named: `tessera proxy` runs as a sidecar on every task, and the control plane's
+// and CLI's modules (DynamoDB and App Mesh SDKs, DynamoDB Local, YAML) would double its memory and start time.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  'control-plane': async () => (await import('./commands/control-plane.js')).controlPlaneCommand(),
+  proxy: async () => (await import('./commands/proxy.js')).proxyCommand(),
+  apply: async () => (await import('./commands/apply.js')).applyCommand(),
+  get: async () => (await import('./commands/get.js')).getCommand(),
+  delete: async () => (await import('./commands/delete.js')).deleteCommand(),
+  diff: async () => (await import('./commands/diff.js')).diffCommand(),
+  dev: async () => (await import('./commands/dev.js')).devCommand(),
+  top: async () => (await import('./commands/top.js')).topCommand(),
+};
 
 const program = new Command('tessera')
   .description('Tessera: an App Mesh-compatible service mesh on Lambda + DynamoDB')
   .showHelpAfterError();
 
-program.addCommand(controlPlaneCommand());
-program.addCommand(proxyCommand());
-program.addCommand(applyCommand());
-program.addCommand(getCommand());
-program.addCommand(deleteCommand());
-program.addCommand(diffCommand());
-program.addCommand(devCommand());
-program.addCommand(topCommand());
+const named = process.argv[2];
+const load = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+for (const command of await Promise.all(load.map((name) => COMMANDS[name]!()))) {
+  program.addCommand(command);
+}
 
 await program.parseAsync(process.argv);

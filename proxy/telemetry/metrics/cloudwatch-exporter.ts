@@ -1,11 +1,7 @@
 // Windows as PutMetricData calls with @aws-sdk/client-cloudwatch (awsJson1_0 on the wire; the SDK gzips a
 // body of 10 KB or more). The only file that talks to CloudWatch; SDK errors keep their `cause`.
 
-import {
-  CloudWatchClient,
-  type CloudWatchClientConfig,
-  PutMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import { metricData, putMetricDataInputs } from './cloudwatch-batches.js';
 import { CLOUDWATCH_MIN_COMPRESSION_BYTES } from './constants.js';
 import type { MetricsExporter } from './metrics-exporter.js';
@@ -32,24 +28,40 @@ export class MetricsExportError extends Error {
   readonly code = 'MetricsExportFailed';
 }
 
+// The SDK loads on the first export, not at start: a proxy on the default EMF exporter never carries it
+// (it is a sizeable share of a sidecar's memory).
+const loadSdk = () => import('@aws-sdk/client-cloudwatch');
+
 export class CloudWatchExporter implements MetricsExporter {
-  readonly #client: CloudWatchClient;
+  readonly #options: CloudWatchExporterOptions;
+  #client: Promise<CloudWatchClient> | undefined;
+  #closed = false;
   readonly #namespace: string | undefined;
   /** Requests of a window already accepted, so a retried window resumes instead of sending twice. */
   readonly #sent = new WeakMap<MetricsWindow, number>();
 
   constructor(options: CloudWatchExporterOptions = {}) {
+    this.#options = options;
     this.#namespace = options.namespace;
-    this.#client =
-      options.client ??
-      new CloudWatchClient({
-        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-        ...(options.region !== undefined ? { region: options.region } : {}),
-        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-        maxAttempts: options.maxAttempts ?? 3,
-        disableRequestCompression: false,
-        requestMinCompressionSizeBytes: CLOUDWATCH_MIN_COMPRESSION_BYTES,
-      });
+  }
+
+  #clientFor(): Promise<CloudWatchClient> {
+    const options = this.#options;
+    this.#client ??=
+      options.client !== undefined
+        ? Promise.resolve(options.client)
+        : loadSdk().then(
+            ({ CloudWatchClient }) =>
+              new CloudWatchClient({
+                ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+                ...(options.region !== undefined ? { region: options.region } : {}),
+                ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+                maxAttempts: options.maxAttempts ?? 3,
+                disableRequestCompression: false,
+                requestMinCompressionSizeBytes: CLOUDWATCH_MIN_COMPRESSION_BYTES,
+              }),
+          );
+    return this.#client;
   }
 
   /**
@@ -60,9 +72,10 @@ export class CloudWatchExporter implements MetricsExporter {
     const inputs = putMetricDataInputs(metricData(window), {
       ...(this.#namespace !== undefined ? { namespace: this.#namespace } : {}),
     });
+    const [client, { PutMetricDataCommand }] = await Promise.all([this.#clientFor(), loadSdk()]);
     for (let i = this.#sent.get(window) ?? 0; i < inputs.length; i++) {
       try {
-        await this.#client.send(new PutMetricDataCommand(inputs[i]!));
+        await client.send(new PutMetricDataCommand(inputs[i]!));
       } catch (error) {
         throw new MetricsExportError(`PutMetricData failed: ${(error as Error).message}`, { cause: error });
       }
@@ -71,6 +84,8 @@ export class CloudWatchExporter implements MetricsExporter {
   }
 
   close(): void {
-    this.#client.destroy();
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#client?.then((client) => client.destroy());
   }
 }

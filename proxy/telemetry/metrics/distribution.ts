@@ -1,7 +1,8 @@
 // Latency distributions: an HDR histogram per key on the data path, and the immutable buckets a window
 // carries (values in milliseconds with how many requests fell in each), merged and cut for the exporters.
 
-import { build, type Histogram } from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
 import { LATENCY_HIGHEST_MICROS, LATENCY_SIGNIFICANT_DIGITS } from './constants.js';
 
 /** Pure data: ascending bucket values (ms) and their counts, with the exact count, sum, min and max. */
@@ -23,6 +24,15 @@ interface BucketAccess {
   medianEquivalentValue(value: number): number;
 }
 
+// The package's index also loads its WebAssembly build, ~15 MB of RSS in every proxy; the plain JS
+// histogram (32-bit buckets) is all this needs, so it is loaded alone.
+const Int32Histogram = createRequire(import.meta.url)('hdr-histogram-js/dist/Int32Histogram.js')
+  .default as new (
+  lowestDiscernibleValue: number,
+  highestTrackableValue: number,
+  numberOfSignificantValueDigits: number,
+) => Histogram & BucketAccess;
+
 /** One key's latencies in the current window. `record` is O(1) and allocates nothing. */
 export class LatencyHistogram {
   readonly #histogram: Histogram & BucketAccess;
@@ -31,14 +41,8 @@ export class LatencyHistogram {
   #max = 0;
 
   constructor() {
-    this.#histogram = build({
-      bitBucketSize: 32,
-      autoResize: false,
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: LATENCY_HIGHEST_MICROS,
-      numberOfSignificantValueDigits: LATENCY_SIGNIFICANT_DIGITS,
-      useWebAssembly: false,
-    }) as Histogram & BucketAccess;
+    this.#histogram = new Int32Histogram(1, LATENCY_HIGHEST_MICROS, LATENCY_SIGNIFICANT_DIGITS);
+    this.#histogram.autoResize = false;
   }
 
   get count(): number {
