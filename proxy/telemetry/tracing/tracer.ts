@@ -13,7 +13,14 @@ import {
 } from './constants.js';
 import { TracingConfigError } from './errors.js';
 import { LocalSampler } from './local-sampler.js';
-import { loadXraySdk, type XraySdk, type XraySegment, type XraySubsegment } from './private/xray-sdk.js';
+import {
+  addSubsegment,
+  flagStatus,
+  newSegment,
+  remoteCause,
+  type SegmentDocument,
+  type SubsegmentDocument,
+} from './segment-document.js';
 import { parseDaemonAddress, type SegmentCounters, SegmentSender } from './segment-sender.js';
 import { formatTraceHeader, newTraceId, parseTraceHeader } from './trace-header.js';
 
@@ -115,7 +122,7 @@ class Context implements TraceContext {
   /** Header for the next hop when not sampled, built once. */
   readonly header: string | undefined;
   readonly extra: string;
-  readonly segment: XraySegment | undefined;
+  readonly segment: SegmentDocument | undefined;
   method = '';
   path = '';
   attempts = 0;
@@ -126,7 +133,7 @@ class Context implements TraceContext {
     sampled: boolean,
     header: string | undefined,
     extra: string,
-    segment?: XraySegment,
+    segment?: SegmentDocument,
   ) {
     this.root = root;
     this.sampled = sampled;
@@ -137,11 +144,10 @@ class Context implements TraceContext {
 }
 
 class Attempt implements AttemptSpan {
-  readonly #sub: XraySubsegment;
+  readonly #sub: SubsegmentDocument;
   readonly #now: () => number;
-  #ended = false;
 
-  constructor(sub: XraySubsegment, now: () => number) {
+  constructor(sub: SubsegmentDocument, now: () => number) {
     this.#sub = sub;
     this.#now = now;
   }
@@ -151,16 +157,18 @@ class Attempt implements AttemptSpan {
   }
 
   end(result: AttemptResult): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    const sub = this.#sub as XraySubsegment & Record<string, unknown>;
+    const sub = this.#sub;
+    if (sub.end_time !== undefined) return;
     const { status, error } = result;
     if (status !== undefined && status > 0) {
-      (sub.http as { response?: unknown }).response = { status };
+      sub.http.response = { status };
       flagStatus(sub, status);
     }
-    if (error !== undefined) sub.addError(error, true);
-    finishSubsegment(sub, this.#now());
+    if (error !== undefined) {
+      sub.fault = true;
+      sub.cause = remoteCause(error);
+    }
+    sub.end_time = this.#now() / 1000;
   }
 }
 
@@ -189,12 +197,6 @@ export function createTracer(options: TracerOptions): Tracer {
     problems.push((err as Error).message);
   }
   if (problems.length > 0 || address === undefined) throw new TracingConfigError(problems.join('; '));
-  let sdk: XraySdk;
-  try {
-    sdk = loadXraySdk();
-  } catch (err) {
-    throw new TracingConfigError(`aws-xray-sdk-core: ${(err as Error).message}`, { cause: err });
-  }
   const now = options.now ?? Date.now;
   const sampler = new LocalSampler({
     reservoirPerSecond: reservoir,
@@ -207,7 +209,6 @@ export function createTracer(options: TracerOptions): Tracer {
     ...(options.onError !== undefined ? { onError: options.onError } : {}),
   });
   const nodeKey = options.proxy.kind === 'virtualGateway' ? 'gateway' : 'node';
-  const sdkSegment = sdk.Segment;
 
   return {
     enabled: true,
@@ -229,24 +230,30 @@ export function createTracer(options: TracerOptions): Tracer {
             : formatTraceHeader(root, parent, false, extra);
         return new Context(root, false, header, extra);
       }
-      const segment = new sdkSegment(name, root, parent);
-      segment.start_time = now() / 1000;
-      segment.origin = SEGMENT_ORIGIN;
-      const ctx = new Context(root, true, undefined, extra, segment);
-      ctx.method = req.method ?? 'GET';
-      ctx.path = req.url ?? '/';
+      const method = req.method ?? 'GET';
+      const path = req.url ?? '/';
       const xff = req.headers['x-forwarded-for'];
       const forwardedFor = typeof xff === 'string' ? xff.split(',')[0]!.trim() : undefined;
       const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      const request: Record<string, unknown> = {
-        method: ctx.method,
-        url: `${scheme}://${req.headers.host ?? ''}${ctx.path}`,
+      const request: Record<string, string | boolean | undefined> = {
+        method,
+        url: `${scheme}://${req.headers.host ?? ''}${path}`,
         client_ip: forwardedFor || req.socket.remoteAddress,
       };
       if (forwardedFor) request.x_forwarded_for = true;
       const agent = req.headers['user-agent'];
       if (agent !== undefined) request.user_agent = agent;
-      (segment as unknown as Record<string, unknown>).http = { request };
+      const segment = newSegment({
+        name,
+        traceId: root,
+        parentId: parent,
+        startMs: now(),
+        origin: SEGMENT_ORIGIN,
+        request,
+      });
+      const ctx = new Context(root, true, undefined, extra, segment);
+      ctx.method = method;
+      ctx.path = path;
       return ctx;
     },
 
@@ -260,19 +267,14 @@ export function createTracer(options: TracerOptions): Tracer {
       if (!(ctx instanceof Context) || !ctx.sampled || ctx.ended) return NOOP_ATTEMPT;
       if (ctx.attempts >= MAX_ATTEMPT_SUBSEGMENTS) return NOOP_ATTEMPT;
       ctx.attempts++;
-      try {
-        const sub = ctx.segment!.addNewSubsegment(info.name ?? info.endpoint);
-        sub.start_time = now() / 1000;
-        sub.namespace = 'remote';
-        const record = sub as unknown as Record<string, unknown>;
-        record.http = { request: { method: ctx.method, url: `http://${info.endpoint}${ctx.path}` } };
-        sub.addAnnotation('attempt', info.n);
-        sub.addAnnotation('endpoint', info.endpoint);
-        return new Attempt(sub, now);
-      } catch (err) {
-        options.onError?.(err as Error);
-        return NOOP_ATTEMPT;
-      }
+      const sub = addSubsegment(
+        ctx.segment!,
+        info.name ?? info.endpoint,
+        now(),
+        { method: ctx.method, url: `http://${info.endpoint}${ctx.path}` },
+        { attempt: info.n, endpoint: info.endpoint },
+      );
+      return new Attempt(sub, now);
     },
 
     end(ctx, result) {
@@ -280,29 +282,23 @@ export function createTracer(options: TracerOptions): Tracer {
       ctx.ended = true;
       try {
         const segment = ctx.segment!;
-        const record = segment as unknown as Record<string, unknown>;
-        const end = now();
-        for (const sub of segment.subsegments ?? []) {
-          if (sub.in_progress) finishSubsegment(sub as XraySubsegment & Record<string, unknown>, end);
-        }
-        const response: Record<string, number> = {};
+        const end = now() / 1000;
+        for (const sub of segment.subsegments ?? []) sub.end_time ??= end;
+        const response: { status?: number; content_length?: number } = {};
         if (result.status > 0) response.status = result.status;
         if (result.bytesSent !== undefined) response.content_length = result.bytesSent;
-        (record.http as Record<string, unknown>).response = response;
-        if (result.status === 0) segment.addErrorFlag();
-        else flagStatus(record, result.status);
-        if (result.aborted) segment.addFaultFlag();
-        segment.addAnnotation('mesh', options.mesh);
-        segment.addAnnotation(nodeKey, options.proxy.name);
-        if (result.route !== undefined) segment.addAnnotation('route', result.route);
-        if (result.target !== undefined) segment.addAnnotation('target', result.target);
-        if (result.virtualService !== undefined) {
-          segment.addAnnotation('virtual_service', result.virtualService);
-        }
-        if (result.gatewayRoute !== undefined) segment.addAnnotation('gateway_route', result.gatewayRoute);
-        segment.end_time = end / 1000;
-        delete segment.in_progress;
-        sender.send(segment.format());
+        segment.http.response = response;
+        if (result.status === 0) segment.error = true;
+        else flagStatus(segment, result.status);
+        if (result.aborted) segment.fault = true;
+        const annotations: Record<string, string> = { mesh: options.mesh, [nodeKey]: options.proxy.name };
+        if (result.route !== undefined) annotations.route = result.route;
+        if (result.target !== undefined) annotations.target = result.target;
+        if (result.virtualService !== undefined) annotations.virtual_service = result.virtualService;
+        if (result.gatewayRoute !== undefined) annotations.gateway_route = result.gatewayRoute;
+        segment.annotations = annotations;
+        segment.end_time = end;
+        sender.send(JSON.stringify(segment));
       } catch (err) {
         options.counters?.dropped?.inc();
         options.onError?.(err as Error);
@@ -324,22 +320,4 @@ function disabledTracer(): Tracer {
     end() {},
     close() {},
   };
-}
-
-/** X-Ray's flags for a status: 4xx error (429 also throttle), 5xx fault. */
-function flagStatus(target: Record<string, unknown>, status: number): void {
-  if (status >= 500) target.fault = true;
-  else if (status >= 400) {
-    target.error = true;
-    if (status === 429) target.throttle = true;
-  }
-}
-
-/**
- * Ends a subsegment without `Subsegment.close()`, which would flush a finished segment through the SDK's
- * process-wide emitter; this tracer sends the whole segment itself.
- */
-function finishSubsegment(sub: XraySubsegment & Record<string, unknown>, nowMs: number): void {
-  sub.end_time = nowMs / 1000;
-  delete sub.in_progress;
 }
