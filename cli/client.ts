@@ -53,14 +53,41 @@ export function controlPlaneUrl(option: string | undefined, env: NodeJS.ProcessE
   return value.replace(/\/+$/, '');
 }
 
+/** The SigV4 service name of the CDK's control plane front door (API Gateway HTTP API, IAM auth). */
+export const CONTROL_PLANE_SIGNING_NAME = 'execute-api';
+
+/**
+ * How requests to `url` are signed. A deployed control plane sits behind API Gateway with IAM auth,
+ * which checks signatures for service `execute-api` — not `appmesh`, the client's default. That is chosen
+ * for an `*.execute-api.REGION.amazonaws.com` URL (region from it) or with TESSERA_CONTROL_PLANE_AUTH=iam
+ * (a custom domain; region from AWS_REGION).
+ */
+export function controlPlaneSigning(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { signingName?: string; region: string } {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const apiGateway = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(url).hostname);
+  if (apiGateway || env.TESSERA_CONTROL_PLANE_AUTH === 'iam') {
+    return { signingName: CONTROL_PLANE_SIGNING_NAME, region: apiGateway?.[1] ?? region ?? DEFAULT_REGION };
+  }
+  return { region: region ?? DEFAULT_REGION };
+}
+
 /** An App Mesh client for the control plane at `url`. */
 export function controlPlaneClient(url: string, env: NodeJS.ProcessEnv = process.env): AppMeshClient {
-  const hasCredentials = (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE;
+  const signing = controlPlaneSigning(url, env);
+  const hasCredentials =
+    signing.signingName !== undefined ||
+    (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
+    env.AWS_PROFILE;
   return new AppMeshClient({
     endpoint: url,
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION,
+    region: signing.region,
+    ...(signing.signingName !== undefined ? { signingName: signing.signingName } : {}),
     // Without credentials in the environment, never walk the default chain (it may reach the instance
-    // metadata service off this machine); a local control plane does not check signatures.
+    // metadata service off this machine); a local control plane does not check signatures. A deployed
+    // one (signed for execute-api) needs real credentials, from wherever the default chain finds them.
     ...(hasCredentials
       ? {}
       : { credentials: { accessKeyId: 'tessera-local', secretAccessKey: 'tessera-local' } }),

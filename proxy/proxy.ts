@@ -56,6 +56,14 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   const upstreams = new Upstreams({ stats });
   const health = new HealthChecker({ stats });
   const routeStatsCache = new Map<string, RouteStats>();
+  // Behind IAM auth every control-plane request is SigV4-signed with the task/pod role. Loaded only then,
+  // so an unsigned proxy never loads the AWS credential chain.
+  const signer =
+    config.controlPlaneAuth?.mode === 'iam'
+      ? (await import('./control-plane/sigv4-signer.js')).createSigV4Signer({
+          region: config.controlPlaneAuth.region,
+        })
+      : undefined;
 
   // Telemetry: metrics flushed every interval (EMF or PutMetricData), X-Ray segments, access logs.
   const sinks = options.telemetry ?? {};
@@ -173,6 +181,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   // 2. Discovery: the endpoints of every node the snapshot's clusters name.
   const endpointWatcher = new EndpointWatcher({
     controlPlaneUrl: config.controlPlaneUrl,
+    ...(signer !== undefined ? { signer } : {}),
     mesh: config.mesh,
     pollIntervalMs: config.pollIntervalMs,
     ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
@@ -192,6 +201,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     if (registration === undefined) {
       registration = new Registration({
         controlPlaneUrl: config.controlPlaneUrl,
+        ...(signer !== undefined ? { signer } : {}),
         mesh: config.mesh,
         virtualNode: config.proxy.name,
         endpointId: config.instanceId,
@@ -284,6 +294,7 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
 
   const watcher = new SnapshotWatcher({
     controlPlaneUrl: config.controlPlaneUrl,
+    ...(signer !== undefined ? { signer } : {}),
     mesh: config.mesh,
     proxy: config.proxy,
     pollIntervalMs: config.pollIntervalMs,

@@ -24,6 +24,10 @@ export function proxyCommand(): Command {
   return new Command('proxy')
     .description('run the sidecar proxy for a virtual node or virtual gateway')
     .option('--control-plane <url>', 'control plane base URL [TESSERA_CONTROL_PLANE]')
+    .option(
+      '--control-plane-auth <mode>',
+      'iam: sign control-plane requests (SigV4, service execute-api) with the task/pod role; none (default) [TESSERA_CONTROL_PLANE_AUTH]',
+    )
     .option('--mesh <mesh>', 'mesh name [TESSERA_MESH, or APPMESH_RESOURCE_ARN]')
     .option('--virtual-node <name>', 'the virtual node this proxy stands in for [TESSERA_VIRTUAL_NODE]')
     .option('--virtual-gateway <name>', 'the virtual gateway this proxy is [TESSERA_VIRTUAL_GATEWAY]')

@@ -22,6 +22,10 @@ export const MIN_METRICS_INTERVAL_SECONDS = 1;
 export const MAX_METRICS_INTERVAL_SECONDS = 3600;
 export const DEFAULT_METRICS_NAMESPACE = 'Tessera';
 export const TRACING_MODES = ['xray', 'off'] as const;
+/** `iam`: sign control-plane requests (SigV4) with the task/pod role; `none`: send them unsigned. */
+export const CONTROL_PLANE_AUTH_MODES = ['iam', 'none'] as const;
+/** Where the signing region is read from when `--control-plane-auth iam`, in this order. */
+export const REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 /** X-Ray's default rule as App Mesh applied it: 1 request a second, then 5%. */
 export const DEFAULT_SAMPLING_RATE = 0.05;
 /** How long in-flight requests may finish after SIGTERM (the ECS proxy agent's 20 s). */

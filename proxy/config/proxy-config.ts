@@ -24,9 +24,16 @@ export interface ProxyIdentity {
 /** Where the advertised address and zone were learned. */
 export type Platform = 'ecs' | 'eks' | 'other';
 
+/** How the proxy authenticates to the control plane. */
+export type ControlPlaneAuth =
+  /** SigV4 with the task/pod role (service `execute-api`), for a control plane behind IAM auth. */
+  { readonly mode: 'iam'; readonly region: string };
+
 export interface ProxyConfig {
   /** Base URL of the control plane, without a trailing slash. */
   readonly controlPlaneUrl: string;
+  /** @default - requests are unsigned (`--control-plane-auth none`), as a local control plane takes them */
+  readonly controlPlaneAuth?: ControlPlaneAuth;
   readonly mesh: string;
   readonly proxy: ProxyIdentity;
   /** @default { kind: 'single', port: 15000 } */

@@ -5,6 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { APPMESH_ARN_RULE, parseAppMeshArn } from './appmesh-arn.js';
 import {
   APPMESH_RESOURCE_ARN_ENV,
+  CONTROL_PLANE_AUTH_MODES,
   DEFAULT_ADMIN_HOST,
   DEFAULT_ADMIN_PORT,
   DEFAULT_DRAIN_SECONDS,
@@ -22,6 +23,7 @@ import {
   METRICS_MODES,
   MIN_METRICS_INTERVAL_SECONDS,
   MIN_POLL_INTERVAL_SECONDS,
+  REGION_ENV,
   TRACING_MODES,
 } from './constants.js';
 import { ProxyConfigError } from './errors.js';
@@ -39,11 +41,12 @@ import {
   parseSeconds,
   parseText,
 } from './private/values.js';
-import type { PortAssignment, ProxyConfig, ProxyIdentity } from './proxy-config.js';
+import type { ControlPlaneAuth, PortAssignment, ProxyConfig, ProxyIdentity } from './proxy-config.js';
 
 /** Command-line flags as given (commander's camelCase keys); every value is text, checked here. */
 export interface ProxyFlags {
   readonly controlPlane?: string;
+  readonly controlPlaneAuth?: string;
   readonly mesh?: string;
   readonly virtualNode?: string;
   readonly virtualGateway?: string;
@@ -68,6 +71,7 @@ export interface ProxyFlags {
 /** Each flag and the environment variable that stands in for it. */
 export const SETTINGS = {
   controlPlane: ['--control-plane', 'TESSERA_CONTROL_PLANE'],
+  controlPlaneAuth: ['--control-plane-auth', 'TESSERA_CONTROL_PLANE_AUTH'],
   mesh: ['--mesh', 'TESSERA_MESH'],
   virtualNode: ['--virtual-node', 'TESSERA_VIRTUAL_NODE'],
   virtualGateway: ['--virtual-gateway', 'TESSERA_VIRTUAL_GATEWAY'],
@@ -127,6 +131,13 @@ export async function resolveProxyConfig(
 
   const controlPlaneUrl = check(given('controlPlane'), parseHttpUrl);
   if (given('controlPlane') === undefined) problems.push(required('controlPlane'));
+
+  const controlPlaneAuth = resolveControlPlaneAuth(
+    check(given('controlPlaneAuth'), parseChoice(CONTROL_PLANE_AUTH_MODES)),
+    controlPlaneUrl,
+    env,
+    problems,
+  );
 
   const identity = resolveIdentity(flags, env, given, check, problems);
 
@@ -199,6 +210,7 @@ export async function resolveProxyConfig(
   if (problems.length > 0) throw new ProxyConfigError(problems);
   return Object.freeze({
     controlPlaneUrl: controlPlaneUrl!,
+    ...(controlPlaneAuth !== undefined ? { controlPlaneAuth: Object.freeze(controlPlaneAuth) } : {}),
     mesh: identity!.mesh,
     proxy: Object.freeze({ ...identity!.proxy }),
     ingressPorts: ingressPorts!,
@@ -222,6 +234,32 @@ export async function resolveProxyConfig(
     ...(stateDir !== undefined ? { stateDir: resolvePath(stateDir) } : {}),
     drainSeconds: drainSeconds!,
   });
+}
+
+/**
+ * SigV4 signing for `iam`: the region from AWS_REGION / AWS_DEFAULT_REGION (ECS and EKS set them), else
+ * from an API Gateway URL (`https://ID.execute-api.REGION.amazonaws.com`). Undefined for `none`.
+ */
+function resolveControlPlaneAuth(
+  mode: (typeof CONTROL_PLANE_AUTH_MODES)[number] | undefined,
+  controlPlaneUrl: string | undefined,
+  env: Env,
+  problems: string[],
+): ControlPlaneAuth | undefined {
+  if (mode !== 'iam') return undefined;
+  const fromEnv = REGION_ENV.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+  const fromUrl =
+    controlPlaneUrl === undefined
+      ? undefined
+      : /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(controlPlaneUrl).hostname)?.[1];
+  const region = fromEnv ?? fromUrl;
+  if (region === undefined) {
+    problems.push(
+      `${REGION_ENV.join(' or ')}: is required with --control-plane-auth iam (the region requests are signed for), and the control plane URL does not name one`,
+    );
+    return undefined;
+  }
+  return { mode: 'iam', region };
 }
 
 /** The mesh and the node or gateway: flags, else environment, else `APPMESH_RESOURCE_ARN`. */

@@ -11,6 +11,7 @@ import {
 import type { Counter, Stats } from '../telemetry/stats.js';
 import { endpointsReadUrl } from './control-plane-urls.js';
 import { answerSummary, call, unquoteEtag } from './private/http.js';
+import type { RequestSigner } from './sigv4-signer.js';
 import { DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './snapshot-watcher.js';
 import { ENDPOINTS_FILE_NAME, StateFile } from './state-file.js';
 import { jittered, systemTimers, type TimerHandle, type Timers } from './timers.js';
@@ -32,6 +33,8 @@ export interface EndpointWatcherOptions {
   /** @default 10000 */
   readonly requestTimeoutMs?: number;
   readonly dispatcher?: Dispatcher;
+  /** Signs control-plane requests (SigV4). @default - unsigned */
+  readonly signer?: RequestSigner;
   /** @default a line on stderr */
   readonly log?: (message: string) => void;
   /**
@@ -164,6 +167,7 @@ export class EndpointWatcher {
         timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
         signal: this.#abort.signal,
         ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
+        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
       });
     } catch (error) {
       if (!this.#stopped)

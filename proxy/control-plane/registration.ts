@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { Counter, Gauge, Stats } from '../telemetry/stats.js';
 import { endpointUrl } from './control-plane-urls.js';
 import { answerSummary, call } from './private/http.js';
+import type { RequestSigner } from './sigv4-signer.js';
 import { DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './snapshot-watcher.js';
 import { systemTimers, type TimerHandle, type Timers } from './timers.js';
 
@@ -39,6 +40,8 @@ export interface RegistrationOptions {
   /** @default 10000 */
   readonly requestTimeoutMs?: number;
   readonly dispatcher?: Dispatcher;
+  /** Signs control-plane requests (SigV4). @default - unsigned */
+  readonly signer?: RequestSigner;
   /** @default a line on stderr */
   readonly log?: (message: string) => void;
 }
@@ -121,6 +124,7 @@ export class Registration {
         method: 'DELETE',
         timeoutMs,
         ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
+        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
       });
       if (answer.status >= 200 && answer.status < 300) return true;
       this.#log(
@@ -178,6 +182,7 @@ export class Registration {
         ),
         signal: this.#abort.signal,
         ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
+        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
       });
       if (answer.status >= 200 && answer.status < 300) {
         this.#heartbeats.inc();

@@ -14,6 +14,7 @@ import { parseSnapshot, type Snapshot } from '../../control-plane/snapshot/index
 import type { Counter, Gauge, Stats } from '../telemetry/stats.js';
 import { type ProxyRef, snapshotUrl } from './control-plane-urls.js';
 import { answerSummary, call, unquoteEtag } from './private/http.js';
+import type { RequestSigner } from './sigv4-signer.js';
 import { SNAPSHOT_FILE_NAME, StateFile } from './state-file.js';
 import { jittered, systemTimers, type TimerHandle, type Timers } from './timers.js';
 
@@ -44,6 +45,8 @@ export interface SnapshotWatcherOptions {
   readonly requestTimeoutMs?: number;
   /** @default undici's global dispatcher */
   readonly dispatcher?: Dispatcher;
+  /** Signs control-plane requests (SigV4). @default - unsigned */
+  readonly signer?: RequestSigner;
   /** @default a line on stderr */
   readonly log?: (message: string) => void;
 }
@@ -182,6 +185,7 @@ export class SnapshotWatcher {
         timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
         signal: this.#abort.signal,
         ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
+        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
       });
     } catch (error) {
       if (this.#stopped) return 'stopped';

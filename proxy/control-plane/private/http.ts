@@ -1,6 +1,7 @@
 // One bounded HTTP exchange with the control plane over undici: status, ETag and body text, or a thrown error.
 
 import { type Dispatcher, request } from 'undici';
+import type { RequestSigner } from '../sigv4-signer.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -15,15 +16,21 @@ export interface HttpCall {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly dispatcher?: Dispatcher;
+  /** Signs the request (SigV4) when the control plane is behind IAM auth. @default - sent unsigned */
+  readonly signer?: RequestSigner;
 }
 
 /** Sends one request; rejects on a network error, a timeout, or an abort. The body is always read. */
 export async function call(url: string, options: HttpCall): Promise<HttpAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const method = options.method ?? 'GET';
+  const headers = options.signer
+    ? await options.signer.sign({ method, url, headers: options.headers ?? {}, body: options.body })
+    : (options.headers ?? {});
   const response = await request(url, {
-    method: options.method ?? 'GET',
-    headers: options.headers ?? {},
+    method,
+    headers,
     ...(options.body !== undefined ? { body: options.body } : {}),
     signal,
     headersTimeout: options.timeoutMs,

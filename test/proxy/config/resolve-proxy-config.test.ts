@@ -323,3 +323,42 @@ describe('address, zone and instance id', () => {
     expect(overridden.zone).toBe('b');
   });
 });
+
+describe('resolveProxyConfig: --control-plane-auth', () => {
+  it('sends requests unsigned unless asked', async () => {
+    expect((await resolve(BASE)).controlPlaneAuth).toBeUndefined();
+    expect((await resolve({ ...BASE, controlPlaneAuth: 'none' })).controlPlaneAuth).toBeUndefined();
+  });
+
+  it('signs for the region of AWS_REGION (or AWS_DEFAULT_REGION), from the flag or TESSERA_CONTROL_PLANE_AUTH', async () => {
+    expect(
+      (await resolve({ ...BASE, controlPlaneAuth: 'iam' }, { AWS_REGION: 'eu-west-1' })).controlPlaneAuth,
+    ).toEqual({
+      mode: 'iam',
+      region: 'eu-west-1',
+    });
+    const fromEnv = await resolve(BASE, {
+      TESSERA_CONTROL_PLANE_AUTH: 'iam',
+      AWS_DEFAULT_REGION: 'ap-south-1',
+    });
+    expect(fromEnv.controlPlaneAuth).toEqual({ mode: 'iam', region: 'ap-south-1' });
+  });
+
+  it('reads the region from an API Gateway URL when the environment names none', async () => {
+    const config = await resolve({
+      ...BASE,
+      controlPlane: 'https://abc123.execute-api.us-west-2.amazonaws.com',
+      controlPlaneAuth: 'iam',
+    });
+    expect(config.controlPlaneAuth).toEqual({ mode: 'iam', region: 'us-west-2' });
+  });
+
+  it('refuses an unknown mode, and iam without a region', async () => {
+    expect(await problemsOf({ ...BASE, controlPlaneAuth: 'sigv4' })).toEqual([
+      '--control-plane-auth: must be one of iam, none, got "sigv4"',
+    ]);
+    expect(await problemsOf(BASE, { TESSERA_CONTROL_PLANE_AUTH: 'iam' })).toEqual([
+      'AWS_REGION or AWS_DEFAULT_REGION: is required with --control-plane-auth iam (the region requests are signed for), and the control plane URL does not name one',
+    ]);
+  });
+});
