@@ -50,6 +50,7 @@ const SYSTEM_NAMES = {
   forwarder: 'node http + undici dispatch (bare)',
   plain: 'tessera, one plain route',
   full: 'tessera, full snapshot + metrics',
+  lean: 'tessera, full + metrics, 2 MB semi-space',
   xray: 'tessera, full + metrics + X-Ray 5%',
   mesh: 'tessera mesh path (2 proxies)',
 } as const;
@@ -151,6 +152,21 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
           });
           started.push(p);
           return { name: SYSTEM_NAMES.full, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
+        },
+      ],
+      [
+        'lean',
+        async () => {
+          const p = await startTesseraProxy(plan, {
+            controlPlane: cp.url,
+            meshName: 'full',
+            node: 'client',
+            nodeArgs: ['--max-semi-space-size=2'],
+            profileDir: profileDir('lean'),
+            args: metrics,
+          });
+          started.push(p);
+          return { name: SYSTEM_NAMES.lean, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
         },
       ],
       [

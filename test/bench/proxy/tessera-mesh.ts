@@ -176,6 +176,8 @@ export interface ProxyOptions {
   /** Extra flags: telemetry, or an inbound listener for the server side. */
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Node/V8 flags for this proxy (e.g. the heap settings of the proxy image). */
+  readonly nodeArgs?: readonly string[];
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the proxy exits. */
   readonly profileDir?: string;
 }
@@ -189,6 +191,7 @@ export async function startTesseraProxy(
     process.execPath,
     // BENCH_NODE_ARGS: V8/Node flags to try on the proxies (e.g. `--max-semi-space-size=4`).
     ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ...(options.nodeArgs ?? []),
     ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
     CLI,
     'proxy',
