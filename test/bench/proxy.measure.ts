@@ -266,6 +266,8 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
       jsonPath,
       `${JSON.stringify({ when: new Date().toISOString(), setup: header, notes, summaries }, null, 2)}\n`,
     );
+    // The chart is SVG; Debian's librsvg2-bin (installed when possible) adds a PNG of it.
+    ensureInstalled('rsvg-convert', 'librsvg2-bin');
     const charts = writeChart(
       summaries,
       join(RESULTS, `proxy-${STAMP}.svg`),

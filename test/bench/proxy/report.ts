@@ -109,7 +109,7 @@ export function writeChart(summaries: readonly Summary[], svgPath: string, title
   const panelW = 90 + systems.length * 70;
   const panelH = 360;
   const width = concurrencies.length * panelW + 40;
-  const height = panelH + 190;
+  const height = panelH + 230;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -130,7 +130,7 @@ export function writeChart(summaries: readonly Summary[], svgPath: string, title
     for (let t = 0; t <= 4; t++) {
       const y = y0 + plotH - (plotH * t) / 4;
       parts.push(
-        `<line x1="${x0}" x2="${x0 + systems.length * 70}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${x0 - 6}" y="${y + 4}" text-anchor="end">${((max * t) / 4).toPrecision(2)}</text>`,
+        `<line x1="${x0}" x2="${x0 + systems.length * 70}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${x0 - 6}" y="${y + 4}" text-anchor="end">${Number(((max * t) / 4).toPrecision(3))}</text>`,
       );
     }
     rows.forEach((row, i) => {
