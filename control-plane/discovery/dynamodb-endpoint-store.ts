@@ -20,7 +20,7 @@ import {
   endpointNodePrefix,
   endpointPartition,
 } from '../store/table.js';
-import type { EndpointRecord, EndpointStore, PutOutcome } from './endpoint-store.js';
+import type { EndpointRecord, EndpointStore, PutOptions, PutOutcome } from './endpoint-store.js';
 import { canonicalEndpoint, contentHash } from './private/endpoint-content.js';
 
 export interface DynamoDbEndpointStoreOptions {
@@ -47,7 +47,7 @@ export class DynamoDbEndpointStore implements EndpointStore {
     this.tableName = options.tableName;
   }
 
-  async put(record: EndpointRecord, nowSeconds: number): Promise<PutOutcome> {
+  async put(record: EndpointRecord, nowSeconds: number, options: PutOptions = {}): Promise<PutOutcome> {
     const key = endpointKey(record.meshName, record.nodeName, record.endpoint.id);
     const hash = contentHash(record.endpoint, record.cluster);
     if (record.expiresAt !== undefined) {
@@ -77,6 +77,26 @@ export class DynamoDbEndpointStore implements EndpointStore {
         return 'heartbeat';
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    if (options.yieldToProxy) {
+      try {
+        await this.call(() =>
+          this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: toItem(record, hash, nowSeconds),
+              // Overwrite anything but a proxy's own registration that is still alive.
+              ConditionExpression: 'attribute_not_exists(#source) OR #source <> :proxy OR #expiresAt <= :now',
+              ExpressionAttributeNames: { '#source': 'source', '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+              ExpressionAttributeValues: { ':proxy': 'proxy', ':now': nowSeconds },
+            }),
+          ),
+        );
+        return 'written';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'kept';
+        throw error;
       }
     }
     await this.call(() =>

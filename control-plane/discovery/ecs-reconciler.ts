@@ -101,7 +101,11 @@ export class EcsReconciler {
         unchanged++;
         continue;
       }
-      await this.#endpoints.put(record, nowSeconds);
+      // A live registration by the task's own proxy stays: it names the port to dial (see EcsTaskSync).
+      if ((await this.#endpoints.put(record, nowSeconds, { yieldToProxy: true })) === 'kept') {
+        unchanged++;
+        continue;
+      }
       (current === undefined ? added : updated).push(key);
     }
     for (const [key, record] of existing) {

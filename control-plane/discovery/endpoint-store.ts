@@ -18,8 +18,21 @@ export interface EndpointRecord {
   readonly cluster?: string;
 }
 
-/** What a `put` did: wrote the whole endpoint, or only extended the expiry of an unchanged one. */
-export type PutOutcome = 'written' | 'heartbeat';
+/**
+ * What a `put` did: wrote the whole endpoint, only extended the expiry of an unchanged one, or left a live
+ * proxy registration in place (`yieldToProxy`).
+ */
+export type PutOutcome = 'written' | 'heartbeat' | 'kept';
+
+export interface PutOptions {
+  /**
+   * Keep a live endpoint the proxy registered under the same id instead of overwriting it. ECS discovery
+   * passes this: a task's own proxy knows the port to dial (its ingress), the task description only the
+   * app's listener port, which is right only with transparent interception.
+   * @default false
+   */
+  readonly yieldToProxy?: boolean;
+}
 
 /**
  * Persistence for the endpoint registry. Every read takes the time (`nowSeconds`, epoch seconds) and
@@ -32,7 +45,7 @@ export interface EndpointStore {
    * Upserts `record`. When a live stored endpoint has the same content (everything but `expiresAt`),
    * only its expiry is written: that is a heartbeat.
    */
-  put(record: EndpointRecord, nowSeconds: number): Promise<PutOutcome>;
+  put(record: EndpointRecord, nowSeconds: number, options?: PutOptions): Promise<PutOutcome>;
   /** Removes one endpoint; true when it was there (live or expired). Removing a missing one is fine. */
   delete(meshName: string, nodeName: string, endpointId: string): Promise<boolean>;
   /** The live endpoints of one node, in id order. */

@@ -163,4 +163,22 @@ describe('EcsTaskSync (ECS task state change events)', () => {
       'proxy-1:proxy',
     ]);
   });
+  it('keeps the task’s own live proxy registration (its ingress port) over the ECS description of it', async () => {
+    const { mesh, clock, registry, apply } = await setup();
+    // The proxy in task-b5 registered itself under the task id, with its ingress port.
+    await registry.register(mesh, 'blue', 'task-b5', {
+      address: '10.0.1.5',
+      ports: [{ listenerPort: 8080, port: 15000 }],
+    });
+    await apply({ id: 'task-b5', family: 'blue', ip: '10.0.1.5' });
+    expect(
+      (await endpointsOf(registry, mesh, 'blue')).map((e) => [e.id, e.source, e.ports[0]!.port]),
+    ).toEqual([['task-b5', 'proxy', 15000]]);
+    // Once the proxy stops heartbeating (its registration expired), the task's ECS endpoint takes over.
+    clock.advance(3_600);
+    await apply({ id: 'task-b5', family: 'blue', ip: '10.0.1.5' });
+    expect(
+      (await endpointsOf(registry, mesh, 'blue')).map((e) => [e.id, e.source, e.ports[0]!.port]),
+    ).toEqual([['task-b5', 'ecs', 8080]]);
+  });
 });
