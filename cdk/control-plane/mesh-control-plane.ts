@@ -264,7 +264,7 @@ export class MeshControlPlane extends MeshControlPlaneBase {
   #ecsDiscovery(): EcsDiscovery {
     const events = this.#function('EcsTaskEvents', {
       entry: 'ecs-task-events',
-      description: 'Tessera control plane: ECS task state changes → endpoint registry',
+      description: 'Tessera control plane: ECS task state changes to the endpoint registry',
       serviceName: 'tessera-ecs-task-events',
       timeout: Duration.seconds(30),
       memorySize: 512,
@@ -284,7 +284,7 @@ export class MeshControlPlane extends MeshControlPlaneBase {
     });
 
     const rule = new Rule(this, 'EcsTaskStateChange', {
-      description: 'Tessera: ECS task state changes of the mesh clusters → endpoint registry',
+      description: 'Tessera: ECS task state changes of the mesh clusters to the endpoint registry',
       eventPattern: {
         source: [...ECS_TASK_STATE_CHANGE_PATTERN.source],
         detailType: [...ECS_TASK_STATE_CHANGE_PATTERN.detailType],

@@ -3,8 +3,10 @@
 // for EMF, an optional X-Ray daemon and the task role's grants.
 
 import { Annotations, Duration, IgnoreMode, Size, Stack } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   DEFAULT_EGRESS_IGNORED_IPS,
@@ -158,9 +160,11 @@ export class EcsSidecar extends Construct {
           );
         }
         // The root's .dockerignore keeps the context (and the staged asset) to the sources the build needs.
+        const platform = assetPlatform(task);
         return ecs.ContainerImage.fromAsset(context, {
           file: PROXY_DOCKERFILE,
           ignoreMode: IgnoreMode.DOCKER,
+          ...(platform !== undefined ? { platform } : {}),
         });
       })();
 
@@ -195,6 +199,21 @@ export class EcsSidecar extends Construct {
       ulimits: [{ name: ecs.UlimitName.NOFILE, softLimit: 65535, hardLimit: 65535 }],
       logging: logging('proxy'),
     });
+    if (props.image === undefined && task.executionRole !== undefined) {
+      // Pulling the asset image from the bootstrap ECR repository needs an authorization token.
+      NagSuppressions.addResourceSuppressions(
+        task.executionRole,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              "ecr:GetAuthorizationToken (to pull the Tessera proxy image asset) has no resource-level permissions; the image pull itself is limited to the asset's repository.",
+            appliesTo: ['Resource::*'],
+          },
+        ],
+        true,
+      );
+    }
     if (this.xrayDaemon !== undefined) {
       this.container.addContainerDependencies({
         container: this.xrayDaemon,
@@ -249,4 +268,18 @@ export class EcsSidecar extends Construct {
       },
     }).bind(this, task);
   }
+}
+
+/**
+ * The proxy image's platform: the task's CPU architecture, whatever machine runs `cdk deploy` (an arm64
+ * laptop would otherwise build an image an X86_64 Fargate task cannot run). Fargate tasks without a
+ * runtime platform run X86_64; for EC2 tasks the instances decide, so the builder's platform is kept.
+ */
+function assetPlatform(task: ecs.TaskDefinition): Platform | undefined {
+  const runtime = (task.node.defaultChild as ecs.CfnTaskDefinition).runtimePlatform as
+    | ecs.CfnTaskDefinition.RuntimePlatformProperty
+    | undefined;
+  if (runtime?.cpuArchitecture === 'ARM64') return Platform.LINUX_ARM64;
+  if (runtime?.cpuArchitecture !== undefined || task.isFargateCompatible) return Platform.LINUX_AMD64;
+  return undefined;
 }

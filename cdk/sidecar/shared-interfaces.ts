@@ -8,8 +8,11 @@ import type { Construct } from 'constructs';
 export interface IProxyControlPlane {
   /** The API's base URL (`https://…`), as the proxy's `TESSERA_CONTROL_PLANE`. */
   readonly endpointUrl: string;
-  /** Lets `grantee` fetch snapshots and endpoints and register its own endpoint: nothing more. */
-  grantProxy(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Lets `grantee` fetch snapshots and endpoints and register its own endpoint: nothing more. The
+   * sidecars pass their mesh's name, so a proxy reads only its own mesh.
+   */
+  grantProxy(grantee: iam.IGrantable, options?: { readonly meshName?: string }): iam.Grant;
   /**
    * Binds `principal` to the node so the registry accepts its self-registration (behind IAM auth it
    * refuses principals not bound to the node). `MeshControlPlane` has it; without it the node's

@@ -133,7 +133,23 @@ export function grantProxyPermissions(
   options: ProxyOptions,
   settings: ProxySettings,
 ): void {
-  options.controlPlane.grantProxy(role);
+  options.controlPlane.grantProxy(role, { meshName: settings.mesh });
+  // The routes carry `*` for the API stage and for the node and endpoint in their paths; the registry
+  // itself refuses registrations for nodes the role is not bound to.
+  NagSuppressions.addResourceSuppressions(
+    role,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "execute-api:Invoke on the Tessera control plane's proxy routes of this mesh only (snapshots, endpoints, its own registration); the wildcards stand for the API stage and the node and endpoint names in the paths, and the registry accepts registrations only from principals bound to the node.",
+        appliesTo: [
+          { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/tessera\\/v1\\/meshes\\/.+$/g' },
+        ],
+      },
+    ],
+    true,
+  );
   if (settings.identity.kind === 'virtualNode') {
     // A node's proxy registers its own endpoint, which the registry accepts only from a bound principal.
     options.controlPlane.bindPrincipal?.(scope, 'PrincipalBinding', {

@@ -192,9 +192,11 @@ describe('EcsSidecar', () => {
       .flat()
       .find((s) => JSON.stringify(s).includes('execute-api:Invoke')) as { Resource: unknown[] };
     expect(invoke.Resource).toHaveLength(5);
+    // Its own mesh's routes, not every mesh's.
     expect(JSON.stringify(invoke.Resource)).toContain(
-      'abc123/*/GET/tessera/v1/meshes/*/virtualNodes/*/snapshot',
+      'abc123/*/GET/tessera/v1/meshes/colors/virtualNodes/*/snapshot',
     );
+    expect(JSON.stringify(invoke.Resource)).not.toContain('/meshes/*/');
     expect(envOf(byName(containers(template), 'tessera-proxy')).TESSERA_CONTROL_PLANE).toEqual({
       'Fn::Join': ['', ['https://abc123.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }]],
     });
@@ -211,10 +213,12 @@ describe('EcsSidecar', () => {
     const outdir = assembly.synth().directory;
     const manifest = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8'));
     const images = Object.values(manifest.dockerImages) as Array<{
-      source: { directory: string; dockerFile: string };
+      source: { directory: string; dockerFile: string; platform?: string };
     }>;
     expect(images).toHaveLength(1);
     expect(images[0]!.source.dockerFile).toBe('proxy/Dockerfile');
+    // Built for the Fargate task's X86_64, whatever machine runs `cdk deploy`.
+    expect(images[0]!.source.platform).toBe('linux/amd64');
     const staged = join(outdir, images[0]!.source.directory);
     expect(existsSync(join(staged, 'proxy/Dockerfile'))).toBe(true);
     expect(existsSync(join(staged, 'proxy/proxy.ts'))).toBe(true);
@@ -233,6 +237,25 @@ describe('EcsSidecar', () => {
     ]);
   });
 
+  it('builds the proxy image for ARM64 when the task runs on ARM64', () => {
+    const stack = newStack();
+    const task = new ecs.FargateTaskDefinition(stack, 'Task', {
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 },
+    });
+    task.addContainer('App', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/blue:1'),
+      portMappings: [{ containerPort: 8080 }],
+    });
+    new EcsSidecar(stack, 'Proxy', {
+      taskDefinition: task,
+      controlPlane: new FakeControlPlane(),
+      virtualNode: blue,
+    });
+    const outdir = (stack.node.root as App).synth().directory;
+    const manifest = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8'));
+    const [image] = Object.values(manifest.dockerImages) as Array<{ source: { platform?: string } }>;
+    expect(image!.source.platform).toBe('linux/arm64');
+  });
   it('adds the X-Ray daemon, PutMetricData for its namespace only, and interception with the proxy UID ignored', () => {
     const stack = newStack();
     const task = fargateTask(stack);
