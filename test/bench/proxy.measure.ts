@@ -3,11 +3,14 @@
 // concurrencies, in interleaved rounds. Prints a Markdown table, writes JSON and a latency chart under
 // bench-results/, and checks issue #8's targets. Knobs: BENCH_SECONDS (per cell, default 5),
 // BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 1,10,50), BENCH_SYSTEMS (comma-separated names).
+// An optimization is judged in one run against the build before it: copy `dist/` aside first, inside the
+// repository so its packages resolve (`cp -r dist bench-results/dist-before`), then
+// BENCH_COMPARE_DIST=bench-results/dist-before adds that build as a system.
 
 import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { startTestControlPlane } from '../support/control-plane.js';
 import { loadGenerator } from './proxy/load.js';
@@ -51,12 +54,14 @@ const SYSTEM_NAMES = {
   plain: 'tessera, one plain route',
   full: 'tessera, full snapshot + metrics',
   lean: 'tessera, full + metrics, 2 MB semi-space',
+  compare: 'tessera, full + metrics (BENCH_COMPARE_DIST build)',
   xray: 'tessera, full + metrics + X-Ray 5%',
   mesh: 'tessera mesh path (2 proxies)',
 } as const;
 type SystemKey = keyof typeof SYSTEM_NAMES;
 
 function wanted(key: SystemKey): boolean {
+  if (key === 'compare' && !process.env.BENCH_COMPARE_DIST) return false;
   const list = process.env.BENCH_SYSTEMS?.split(',').map((s) => s.trim());
   return !list || list.includes(key) || key === 'direct';
 }
@@ -152,6 +157,21 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
           });
           started.push(p);
           return { name: SYSTEM_NAMES.full, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
+        },
+      ],
+      [
+        'compare',
+        async () => {
+          const p = await startTesseraProxy(plan, {
+            controlPlane: cp.url,
+            meshName: 'full',
+            node: 'client',
+            cli: resolve(process.env.BENCH_COMPARE_DIST!, 'cli/tessera.js'),
+            profileDir: profileDir('compare'),
+            args: metrics,
+          });
+          started.push(p);
+          return { name: SYSTEM_NAMES.compare, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
         },
       ],
       [

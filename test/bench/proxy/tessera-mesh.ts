@@ -176,6 +176,8 @@ export interface ProxyOptions {
   /** Extra flags: telemetry, or an inbound listener for the server side. */
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
+  /** The CLI to run, for comparing another build (a copy of `dist/`). @default this tree's dist/ */
+  readonly cli?: string;
   /** Node/V8 flags for this proxy (e.g. the heap settings of the proxy image). */
   readonly nodeArgs?: readonly string[];
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the proxy exits. */
@@ -193,7 +195,7 @@ export async function startTesseraProxy(
     ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ...(options.nodeArgs ?? []),
     ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
-    CLI,
+    options.cli ?? CLI,
     'proxy',
     '--control-plane',
     options.controlPlane,
