@@ -15,7 +15,7 @@ import { expect, it } from 'vitest';
 import { startTestControlPlane } from '../support/control-plane.js';
 import { loadGenerator } from './proxy/load.js';
 import { cpuSeconds, machineSummary, pinProcess, planCpus, processTree, rssMiB } from './proxy/machine.js';
-import { startDispatchForwarder, startTcpPipe } from './proxy/node-baselines.js';
+import { startDispatchForwarder, startHandParsed, startTcpPipe } from './proxy/node-baselines.js';
 import type { Started } from './proxy/processes.js';
 import { profileText } from './proxy/profile-summary.js';
 import { markdown, type Round, type Summary, summarize, writeChart } from './proxy/report.js';
@@ -50,6 +50,7 @@ const SYSTEM_NAMES = {
   nginx: 'nginx',
   haproxy: 'haproxy',
   pipe: 'node net pipe (no HTTP)',
+  parsed: 'node net, hand-parsed HTTP/1.1 heads',
   forwarder: 'node http + undici dispatch (bare)',
   plain: 'tessera, one plain route',
   full: 'tessera, full snapshot + metrics',
@@ -88,6 +89,7 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
 
     for (const [key, start] of [
       ['pipe', startTcpPipe],
+      ['parsed', startHandParsed],
       ['forwarder', startDispatchForwarder],
     ] as const) {
       if (!wanted(key)) continue;

@@ -1,6 +1,8 @@
 // What Node.js itself costs as a proxy, to tell Tessera's overhead from the platform's: the smallest
-// node:http + undici `Pool.dispatch` forwarder (no routing, no resilience, no telemetry), and a plain
-// `net` TCP pipe that never parses HTTP.
+// node:http + undici `Pool.dispatch` forwarder (no routing, no resilience, no telemetry), a plain `net`
+// TCP pipe that never parses HTTP, and between them a `net` forwarder that parses HTTP/1.1 heads itself
+// (what a data path without node:http and undici could cost; it handles only what the bench sends:
+// bodiless requests, Content-Length responses, one request at a time per connection).
 
 import { type CpuPlan, pinned } from './machine.js';
 import { type Started, startProcess } from './processes.js';
@@ -35,6 +37,65 @@ net.createServer((down) => {
 }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });
 `;
 
+const HAND_PARSED = `
+const net = require('node:net');
+const BACKEND = Number(process.env.BACKEND_PORT);
+const CRLF2 = Buffer.from('\\r\\n\\r\\n');
+net.createServer((down) => {
+  down.setNoDelay(true);
+  const up = net.connect(BACKEND, '127.0.0.1');
+  up.setNoDelay(true);
+  let inbound = Buffer.alloc(0);
+  let outbound = Buffer.alloc(0);
+  let remaining = -1; // body bytes of the response in flight still to relay; -1: reading its head
+  down.on('data', (chunk) => {
+    inbound = inbound.length === 0 ? chunk : Buffer.concat([inbound, chunk]);
+    for (let end; (end = inbound.indexOf(CRLF2)) !== -1; ) {
+      const lines = inbound.toString('latin1', 0, end).split('\\r\\n');
+      inbound = inbound.subarray(end + 4);
+      const [method, target] = lines[0].split(' ');
+      let head = method + ' ' + target + ' HTTP/1.1\\r\\n';
+      for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(':');
+        const name = lines[i].slice(0, colon).toLowerCase();
+        if (name === 'connection' || name === 'x-forwarded-for') continue;
+        head += lines[i] + '\\r\\n';
+      }
+      up.write(head + 'x-forwarded-for: ' + down.remoteAddress + '\\r\\n\\r\\n', 'latin1');
+    }
+  });
+  up.on('data', (chunk) => {
+    outbound = outbound.length === 0 ? chunk : Buffer.concat([outbound, chunk]);
+    let sent = 0;
+    for (;;) {
+      if (remaining < 0) {
+        const end = outbound.indexOf(CRLF2, sent);
+        if (end === -1) break;
+        const head = outbound.toString('latin1', sent, end).toLowerCase();
+        const at = head.indexOf('content-length:');
+        remaining = at === -1 ? 0 : parseInt(head.slice(at + 15), 10);
+        const body = Math.min(remaining, outbound.length - end - 4);
+        remaining -= body;
+        const stop = end + 4 + body;
+        down.write(outbound.subarray(sent, stop));
+        sent = stop;
+        if (remaining === 0) remaining = -1;
+      } else {
+        const body = Math.min(remaining, outbound.length - sent);
+        down.write(outbound.subarray(sent, sent + body));
+        sent += body;
+        remaining -= body;
+        if (remaining === 0) remaining = -1;
+        else break;
+      }
+    }
+    outbound = outbound.subarray(sent);
+  });
+  const close = () => { down.destroy(); up.destroy(); };
+  down.on('error', close); up.on('error', close); down.on('close', close); up.on('close', close);
+}).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });
+`;
+
 async function start(
   plan: CpuPlan,
   source: string,
@@ -51,3 +112,4 @@ async function start(
 export const startDispatchForwarder = (plan: CpuPlan, backendPort: number) =>
   start(plan, DISPATCH_FORWARDER, backendPort);
 export const startTcpPipe = (plan: CpuPlan, backendPort: number) => start(plan, TCP_PIPE, backendPort);
+export const startHandParsed = (plan: CpuPlan, backendPort: number) => start(plan, HAND_PARSED, backendPort);
