@@ -45,6 +45,12 @@ export interface EksWorkloadProps extends ProxyOptions {
    * @default - built from this package's `proxy/Dockerfile` as a Docker image asset
    */
   readonly proxyImage?: string;
+  /**
+   * The CPU architecture the proxy image (built from `proxy/Dockerfile`) is built for: that of the nodes
+   * the pods run on, whatever machine runs `cdk deploy`.
+   * @default linux/amd64 (EKS node groups' default); `Platform.LINUX_ARM64` for Graviton nodes
+   */
+  readonly proxyImagePlatform?: ecrAssets.Platform;
   /** How the pods get the role's credentials. @default IRSA */
   readonly identityType?: eks.IdentityType;
 }
@@ -103,7 +109,7 @@ export class EksWorkload extends Construct {
     };
     const proxy = {
       name: PROXY_CONTAINER_NAME,
-      image: props.proxyImage ?? this.#assetImage(),
+      image: props.proxyImage ?? this.#assetImage(props.proxyImagePlatform ?? ecrAssets.Platform.LINUX_AMD64),
       ...(isNode ? { restartPolicy: 'Always' } : {}),
       securityContext: nonRoot,
       env: [
@@ -195,7 +201,7 @@ export class EksWorkload extends Construct {
     this.manifest.node.addDependency(this.serviceAccount);
   }
 
-  #assetImage(): string {
+  #assetImage(platform: ecrAssets.Platform): string {
     const context = proxyImageContext();
     if (context === undefined) {
       throw new Error(
@@ -206,6 +212,7 @@ export class EksWorkload extends Construct {
       directory: context,
       file: PROXY_DOCKERFILE,
       ignoreMode: IgnoreMode.DOCKER,
+      platform,
     }).imageUri;
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -427,6 +428,38 @@ describe('EcsSidecar', () => {
 });
 
 describe('EksWorkload', () => {
+  function eksCluster(stack: Stack): eks.Cluster {
+    // A kubectl layer from a local folder: synth needs no Docker and no download.
+    const layerDir = mkdtempSync(join(tmpdir(), 'kubectl-layer-'));
+    outdirs.push(layerDir);
+    writeFileSync(join(layerDir, 'README'), 'placeholder');
+    return new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.V1_33,
+      kubectlLayer: new lambda.LayerVersion(stack, 'Kubectl', { code: lambda.Code.fromAsset(layerDir) }),
+      defaultCapacity: 0,
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }),
+    });
+  }
+
+  it('builds the proxy image for the nodes’ architecture: amd64 unless told arm64', () => {
+    const stack = newStack();
+    const cluster = eksCluster(stack);
+    const common = { cluster, controlPlane: new FakeControlPlane(), image: 'public.ecr.aws/example/blue:1' };
+    new EksWorkload(stack, 'Blue', { ...common, name: 'blue', virtualNode: blue });
+    new EksWorkload(stack, 'Green', {
+      ...common,
+      name: 'green',
+      virtualNode: { virtualNodeName: 'green', mesh },
+      proxyImagePlatform: Platform.LINUX_ARM64,
+    });
+    const outdir = (stack.node.root as App).synth().directory;
+    const manifest = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8'));
+    const platforms = Object.values(manifest.dockerImages).map(
+      (image) => (image as { source: { platform?: string } }).source.platform,
+    );
+    expect(platforms.sort()).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+
   it('emits the Deployment with the proxy as a native sidecar, the Service through it, and an IRSA role with the grants', () => {
     const stack = newStack();
     // A kubectl layer from a local folder: synth needs no Docker and no download.
