@@ -53,6 +53,7 @@ const SYSTEM_NAMES = {
   parsed: 'node net, hand-parsed HTTP/1.1 heads',
   forwarder: 'node http + undici dispatch (bare)',
   plain: 'tessera, one plain route',
+  quiet: 'tessera, full snapshot, telemetry off',
   full: 'tessera, full snapshot + metrics',
   lean: 'tessera, full + metrics, 2 MB semi-space',
   compare: 'tessera, full + metrics (BENCH_COMPARE_DIST build)',
@@ -145,6 +146,20 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
           });
           started.push(p);
           return { name: SYSTEM_NAMES.plain, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
+        },
+      ],
+      [
+        'quiet',
+        async () => {
+          const p = await startTesseraProxy(plan, {
+            controlPlane: cp.url,
+            meshName: 'full',
+            node: 'client',
+            profileDir: profileDir('quiet'),
+            args: ['--metrics', 'off'],
+          });
+          started.push(p);
+          return { name: SYSTEM_NAMES.quiet, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
         },
       ],
       [
@@ -364,6 +379,19 @@ function targets(summaries: readonly Summary[]): string[] {
     ' (loss)',
   );
   const xray50 = get('xray', 50);
+  const quiet50 = get('quiet', 50);
+  check(
+    'EMF metrics + X-Ray 5% vs telemetry off at c=50: ≤ 5% throughput loss',
+    quiet50 && xray50 ? 1 - xray50.rps / quiet50.rps : undefined,
+    (v) => v <= 0.05,
+    ' (loss)',
+  );
+  check(
+    'EMF metrics + X-Ray 5% vs telemetry off at c=50: proxy CPU',
+    quiet50?.cpuUs && xray50?.cpuUs ? xray50.cpuUs / quiet50.cpuUs - 1 : undefined,
+    () => true,
+    ' (extra CPU, informational)',
+  );
   check(
     'X-Ray 5% on top of EMF at c=50: ≤ 5% throughput loss',
     full50 && xray50 ? 1 - xray50.rps / full50.rps : undefined,
