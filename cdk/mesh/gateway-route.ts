@@ -7,7 +7,6 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
   Token,
@@ -18,6 +17,7 @@ import { PROXY_METRIC } from '../metrics/proxy-metrics.js';
 import type { GatewayRouteSpec } from './gateway-route-spec.js';
 import { type HttpCodeClass, httpCodeMetricName, routeMetric } from './private/metrics.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -88,11 +88,7 @@ export class GatewayRoute extends Resource implements IGatewayRoute {
         self,
         'VirtualGateway',
         Token.isUnresolved(gatewayRouteArn)
-          ? Stack.of(scope).formatArn({
-              service: 'appmesh',
-              resource: `mesh/${meshName}/virtualGateway`,
-              resourceName: gatewayName,
-            })
+          ? appMeshArn(scope, `${meshName}/virtualGateway`, gatewayName)
           : gatewayRouteArn.slice(0, gatewayRouteArn.lastIndexOf('/gatewayRoute/')),
       ),
     );
@@ -105,11 +101,11 @@ export class GatewayRoute extends Resource implements IGatewayRoute {
     attrs: GatewayRouteAttributes,
   ): IGatewayRoute {
     const gateway = attrs.virtualGateway;
-    const arn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${gateway.mesh.meshName}/virtualGateway/${gateway.virtualGatewayName}/gatewayRoute`,
-      resourceName: attrs.gatewayRouteName,
-    });
+    const arn = appMeshArn(
+      scope,
+      `${gateway.mesh.meshName}/virtualGateway/${gateway.virtualGatewayName}/gatewayRoute`,
+      attrs.gatewayRouteName,
+    );
     return new ImportedGatewayRoute(scope, id, attrs.gatewayRouteName, arn, () => gateway);
   }
 

@@ -7,12 +7,12 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
+  appMeshArn,
   arnNames,
   createMeshResource,
   generatedName,
@@ -148,11 +148,7 @@ export class Mesh extends MeshBase {
 
   /** Imports a mesh by name, with the control plane that holds it so resources can be added. */
   public static fromMeshAttributes(scope: Construct, id: string, attrs: MeshAttributes): IMesh {
-    const meshArn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: 'mesh',
-      resourceName: attrs.meshName,
-    });
+    const meshArn = appMeshArn(scope, '', attrs.meshName);
     return new ImportedMesh(scope, id, attrs.meshName, meshArn, attrs.controlPlane);
   }
 

@@ -7,7 +7,6 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
   Token,
@@ -18,6 +17,7 @@ import { PROXY_METRIC } from '../metrics/proxy-metrics.js';
 import type { IMesh } from './mesh.js';
 import { type HttpCodeClass, httpCodeMetricName, metricOptions, routeMetric } from './private/metrics.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -176,11 +176,7 @@ export class Route extends RouteBase {
         'VirtualRouter',
         // A literal ARN keeps its partition, region and account; a token one is rebuilt in this stack's.
         Token.isUnresolved(routeArn)
-          ? Stack.of(scope).formatArn({
-              service: 'appmesh',
-              resource: `mesh/${meshName}/virtualRouter`,
-              resourceName: routerName,
-            })
+          ? appMeshArn(scope, `${meshName}/virtualRouter`, routerName)
           : routeArn.slice(0, routeArn.lastIndexOf('/route/')),
       ),
     );
@@ -189,11 +185,11 @@ export class Route extends RouteBase {
   /** Imports a route by name and router. */
   public static fromRouteAttributes(scope: Construct, id: string, attrs: RouteAttributes): IRoute {
     const router = attrs.virtualRouter;
-    const arn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${router.mesh.meshName}/virtualRouter/${router.virtualRouterName}/route`,
-      resourceName: attrs.routeName,
-    });
+    const arn = appMeshArn(
+      scope,
+      `${router.mesh.meshName}/virtualRouter/${router.virtualRouterName}/route`,
+      attrs.routeName,
+    );
     return new ImportedRoute(scope, id, attrs.routeName, arn, () => router);
   }
 

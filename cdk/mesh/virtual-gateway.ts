@@ -8,7 +8,6 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
 } from 'aws-cdk-lib';
@@ -20,6 +19,7 @@ import { GatewayRoute, type GatewayRouteBaseProps } from './gateway-route.js';
 import { type IMesh, Mesh } from './mesh.js';
 import { publisherMetric } from './private/metrics.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -168,11 +168,7 @@ export class VirtualGateway extends VirtualGatewayBase {
     id: string,
     attrs: VirtualGatewayAttributes,
   ): IVirtualGateway {
-    const arn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${attrs.mesh.meshName}/virtualGateway`,
-      resourceName: attrs.virtualGatewayName,
-    });
+    const arn = appMeshArn(scope, `${attrs.mesh.meshName}/virtualGateway`, attrs.virtualGatewayName);
     return new ImportedVirtualGateway(scope, id, attrs.virtualGatewayName, arn, () => attrs.mesh);
   }
 

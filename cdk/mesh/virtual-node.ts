@@ -8,7 +8,6 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
 } from 'aws-cdk-lib';
@@ -19,6 +18,7 @@ import { PROXY_METRIC } from '../metrics/proxy-metrics.js';
 import { type IMesh, Mesh } from './mesh.js';
 import { type HttpCodeClass, httpCodeMetricName, publisherMetric, targetMetric } from './private/metrics.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -240,11 +240,7 @@ export class VirtualNode extends VirtualNodeBase {
     id: string,
     attrs: VirtualNodeAttributes,
   ): IVirtualNode {
-    const virtualNodeArn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${attrs.mesh.meshName}/virtualNode`,
-      resourceName: attrs.virtualNodeName,
-    });
+    const virtualNodeArn = appMeshArn(scope, `${attrs.mesh.meshName}/virtualNode`, attrs.virtualNodeName);
     return new ImportedVirtualNode(scope, id, attrs.virtualNodeName, virtualNodeArn, () => attrs.mesh);
   }
 

@@ -7,13 +7,13 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type IMesh, Mesh } from './mesh.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -106,11 +106,7 @@ export class VirtualRouter extends VirtualRouterBase {
     id: string,
     attrs: VirtualRouterAttributes,
   ): IVirtualRouter {
-    const arn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${attrs.mesh.meshName}/virtualRouter`,
-      resourceName: attrs.virtualRouterName,
-    });
+    const arn = appMeshArn(scope, `${attrs.mesh.meshName}/virtualRouter`, attrs.virtualRouterName);
     return new ImportedVirtualRouter(scope, id, attrs.virtualRouterName, arn, () => attrs.mesh);
   }
 

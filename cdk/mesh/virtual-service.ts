@@ -7,13 +7,13 @@ import {
   Lazy,
   type RemovalPolicy,
   Resource,
-  Stack,
   TagManager,
   TagType,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type IMesh, Mesh } from './mesh.js';
 import {
+  appMeshArn,
   arnNames,
   controlPlaneOf,
   createMeshResource,
@@ -89,11 +89,7 @@ export class VirtualService extends Resource implements IVirtualService {
     id: string,
     attrs: VirtualServiceAttributes,
   ): IVirtualService {
-    const arn = Stack.of(scope).formatArn({
-      service: 'appmesh',
-      resource: `mesh/${attrs.mesh.meshName}/virtualService`,
-      resourceName: attrs.virtualServiceName,
-    });
+    const arn = appMeshArn(scope, `${attrs.mesh.meshName}/virtualService`, attrs.virtualServiceName);
     return new ImportedVirtualService(scope, id, attrs.virtualServiceName, arn, () => attrs.mesh);
   }
 

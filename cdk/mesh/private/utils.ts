@@ -178,6 +178,18 @@ export function grantProxy(
 // ---- ARNs ----
 
 /**
+ * The App Mesh ARN of a resource in this stack's partition, region and account: `path` is what follows
+ * `:mesh/` up to the name's kind (`MESH/virtualNode`, `MESH/virtualRouter/ROUTER/route`), or '' for a mesh.
+ */
+export function appMeshArn(scope: Construct, path: string, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'appmesh',
+    resource: path === '' ? 'mesh' : `mesh/${path}`,
+    resourceName: name,
+  });
+}
+
+/**
  * The names in an App Mesh ARN's resource path (`mesh/M/virtualNode/N` → `['M', 'N']`). Literal ARNs are
  * parsed here so the names stay plain strings; tokens are split by CloudFormation.
  */
