@@ -10,8 +10,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lambdaEntry } from './lambda-entry.js';
 
-/** The Lambda runtime the bundles target (esbuild `node22`). */
-export const CONTROL_PLANE_RUNTIME = Runtime.NODEJS_22_X;
+/** The current Lambda Node.js runtime, which the bundles target (esbuild `node24`). */
+export const CONTROL_PLANE_RUNTIME = Runtime.NODEJS_24_X;
 export const POWERTOOLS_NAMESPACE = 'Tessera';
 
 // ESM output still meets CommonJS dependencies (aws-xray-sdk-core, via the Powertools tracer) that call
@@ -75,7 +75,7 @@ export class ControlPlaneFunction extends Construct {
         // Local esbuild only: synth must work on a machine without Docker (and without network).
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         mainFields: ['module', 'main'],
         banner: REQUIRE_SHIM,
         minify: true,

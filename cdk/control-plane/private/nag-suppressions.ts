@@ -9,11 +9,6 @@ export function suppressControlPlaneFindings(scope: IConstruct): void {
     scope,
     [
       {
-        id: 'AwsSolutions-L1',
-        reason:
-          'The handlers are bundled for and tested on Node.js 22 (esbuild target node22); a runtime upgrade is a deliberate, tested change, not an automatic one.',
-      },
-      {
         id: 'AwsSolutions-IAM5',
         reason:
           'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions, so active tracing needs Resource *.',

@@ -125,7 +125,7 @@ describe('MeshControlPlane', () => {
     });
   });
 
-  it('runs every function on arm64 Node.js 22 with the table, Powertools settings and a log group', () => {
+  it('runs every function on arm64 Node.js 24 with the table, Powertools settings and a log group', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: Match.anyValue() } } },
     });
@@ -141,7 +141,7 @@ describe('MeshControlPlane', () => {
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', {});
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
