@@ -20,7 +20,7 @@ import {
   endpointNodePrefix,
   endpointPartition,
 } from '../store/table.js';
-import type { EndpointRecord, EndpointStore, PutOptions, PutOutcome } from './endpoint-store.js';
+import type { EndpointRecord, EndpointStore, PutOutcome } from './endpoint-store.js';
 import { canonicalEndpoint, contentHash } from './private/endpoint-content.js';
 
 export interface DynamoDbEndpointStoreOptions {
@@ -47,7 +47,7 @@ export class DynamoDbEndpointStore implements EndpointStore {
     this.tableName = options.tableName;
   }
 
-  async put(record: EndpointRecord, nowSeconds: number, options: PutOptions = {}): Promise<PutOutcome> {
+  async put(record: EndpointRecord, nowSeconds: number): Promise<PutOutcome> {
     const key = endpointKey(record.meshName, record.nodeName, record.endpoint.id);
     const hash = contentHash(record.endpoint, record.cluster);
     if (record.expiresAt !== undefined) {
@@ -79,30 +79,30 @@ export class DynamoDbEndpointStore implements EndpointStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
-    if (options.yieldToProxy) {
-      try {
-        await this.call(() =>
-          this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: toItem(record, hash, nowSeconds),
-              // Overwrite anything but a proxy's own registration that is still alive.
-              ConditionExpression: 'attribute_not_exists(#source) OR #source <> :proxy OR #expiresAt <= :now',
-              ExpressionAttributeNames: { '#source': 'source', '#expiresAt': EXPIRES_AT_ATTRIBUTE },
-              ExpressionAttributeValues: { ':proxy': 'proxy', ':now': nowSeconds },
-            }),
-          ),
-        );
-        return 'written';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'kept';
-        throw error;
-      }
+    // A proxy's registration always wins; any other source overwrites all but a live proxy registration.
+    const yieldToProxy =
+      record.endpoint.source === 'proxy'
+        ? {}
+        : {
+            ConditionExpression: 'attribute_not_exists(#source) OR #source <> :proxy OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#source': 'source', '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+            ExpressionAttributeValues: { ':proxy': 'proxy', ':now': nowSeconds },
+          };
+    try {
+      await this.call(() =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(record, hash, nowSeconds),
+            ...yieldToProxy,
+          }),
+        ),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'kept';
+      throw error;
     }
-    await this.call(() =>
-      this.doc.send(new PutCommand({ TableName: this.tableName, Item: toItem(record, hash, nowSeconds) })),
-    );
-    return 'written';
   }
 
   async delete(meshName: string, nodeName: string, endpointId: string): Promise<boolean> {

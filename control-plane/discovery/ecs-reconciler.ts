@@ -101,8 +101,8 @@ export class EcsReconciler {
         unchanged++;
         continue;
       }
-      // A live registration by the task's own proxy stays: it names the port to dial (see EcsTaskSync).
-      if ((await this.#endpoints.put(record, nowSeconds, { yieldToProxy: true })) === 'kept') {
+      // A live registration by the task's own proxy stays (see EndpointStore.put).
+      if ((await this.#endpoints.put(record, nowSeconds)) === 'kept') {
         unchanged++;
         continue;
       }

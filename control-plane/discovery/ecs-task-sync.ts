@@ -74,7 +74,7 @@ export class EcsTaskSync {
     for (const target of targets) {
       const record = ecsEndpointRecord(target, task);
       if (record === undefined) continue;
-      await this.#endpoints.put(record, nowSeconds, { yieldToProxy: true });
+      await this.#endpoints.put(record, nowSeconds);
       nodes.push(`${target.meshName}/${target.nodeName}`);
     }
     return { action: 'registered', taskArn: task.taskArn, address: task.address, nodes };

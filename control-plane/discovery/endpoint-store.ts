@@ -20,19 +20,9 @@ export interface EndpointRecord {
 
 /**
  * What a `put` did: wrote the whole endpoint, only extended the expiry of an unchanged one, or left a live
- * proxy registration in place (`yieldToProxy`).
+ * proxy registration in place (an ECS endpoint never replaces one: see `put`).
  */
 export type PutOutcome = 'written' | 'heartbeat' | 'kept';
-
-export interface PutOptions {
-  /**
-   * Keep a live endpoint the proxy registered under the same id instead of overwriting it. ECS discovery
-   * passes this: a task's own proxy knows the port to dial (its ingress), the task description only the
-   * app's listener port, which is right only with transparent interception.
-   * @default false
-   */
-  readonly yieldToProxy?: boolean;
-}
 
 /**
  * Persistence for the endpoint registry. Every read takes the time (`nowSeconds`, epoch seconds) and
@@ -43,9 +33,11 @@ export interface PutOptions {
 export interface EndpointStore {
   /**
    * Upserts `record`. When a live stored endpoint has the same content (everything but `expiresAt`),
-   * only its expiry is written: that is a heartbeat.
+   * only its expiry is written: that is a heartbeat. An endpoint from ECS discovery leaves a live one the
+   * task's own proxy registered under the same id (`kept`): the proxy knows the port to dial (its
+   * ingress), the task description only the app's listener port, right only with interception.
    */
-  put(record: EndpointRecord, nowSeconds: number, options?: PutOptions): Promise<PutOutcome>;
+  put(record: EndpointRecord, nowSeconds: number): Promise<PutOutcome>;
   /** Removes one endpoint; true when it was there (live or expired). Removing a missing one is fine. */
   delete(meshName: string, nodeName: string, endpointId: string): Promise<boolean>;
   /** The live endpoints of one node, in id order. */
