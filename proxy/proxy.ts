@@ -7,7 +7,13 @@ import type { Writable } from 'node:stream';
 import type { EndpointSet, Listener, RequestRoute, Snapshot } from '../control-plane/snapshot/index.js';
 import { configView, startAdminServer } from './admin/index.js';
 import type { ListenerPort, PortAssignment, ProxyConfig } from './config/index.js';
-import { EndpointWatcher, nodesOf, Registration, SnapshotWatcher } from './control-plane/index.js';
+import {
+  type ControlPlaneClientOptions,
+  EndpointWatcher,
+  nodesOf,
+  Registration,
+  SnapshotWatcher,
+} from './control-plane/index.js';
 import { HealthChecker, healthCheckTargets } from './health/index.js';
 import { httpLimits } from './http/index.js';
 import { createGatewayHandler, type GatewayConfig } from './listeners/gateway-listener.js';
@@ -179,14 +185,18 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     });
 
   // 2. Discovery: the endpoints of every node the snapshot's clusters name.
-  const endpointWatcher = new EndpointWatcher({
+  // What every control-plane client of this proxy is given.
+  const client: ControlPlaneClientOptions = {
     controlPlaneUrl: config.controlPlaneUrl,
-    ...(signer !== undefined ? { signer } : {}),
     mesh: config.mesh,
-    pollIntervalMs: config.pollIntervalMs,
-    ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
     stats,
     log,
+    ...(signer !== undefined ? { signer } : {}),
+  };
+  const endpointWatcher = new EndpointWatcher({
+    ...client,
+    pollIntervalMs: config.pollIntervalMs,
+    ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
     onEndpoints: (set) => {
       endpoints = set.endpoints;
       if (current !== undefined) upstreams.apply(current.clusters, endpoints);
@@ -200,16 +210,12 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
     if (isGateway || ports.length === 0 || config.advertiseAddress === undefined) return;
     if (registration === undefined) {
       registration = new Registration({
-        controlPlaneUrl: config.controlPlaneUrl,
-        ...(signer !== undefined ? { signer } : {}),
-        mesh: config.mesh,
+        ...client,
         virtualNode: config.proxy.name,
         endpointId: config.instanceId,
         address: config.advertiseAddress,
         ...(config.zone !== undefined ? { zone: config.zone } : {}),
         ports,
-        stats,
-        log,
       });
       await registration.start();
     } else {
@@ -293,14 +299,10 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   };
 
   const watcher = new SnapshotWatcher({
-    controlPlaneUrl: config.controlPlaneUrl,
-    ...(signer !== undefined ? { signer } : {}),
-    mesh: config.mesh,
+    ...client,
     proxy: config.proxy,
     pollIntervalMs: config.pollIntervalMs,
     ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
-    stats,
-    log,
     onSnapshot: (snapshot, source) => {
       log(`applying snapshot ${snapshot.version.slice(0, 12)} from ${source}`);
       return apply(snapshot);

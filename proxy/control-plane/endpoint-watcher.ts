@@ -1,42 +1,28 @@
 // Keeps the endpoints of the virtual nodes the snapshot's clusters name: polls the registry with
 // If-None-Match, and keeps the last good set when the control plane fails or answers something invalid.
 
-import type { Dispatcher } from 'undici';
 import {
   ENDPOINTS_SCHEMA_VERSION,
   type EndpointSet,
   endpointSetSchema,
   type Snapshot,
 } from '../../control-plane/snapshot/index.js';
-import type { Counter, Stats } from '../telemetry/stats.js';
+import type { Counter } from '../telemetry/stats.js';
+import { type ControlPlaneClientOptions, DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './client-options.js';
 import { endpointsReadUrl } from './control-plane-urls.js';
 import { answerSummary, call, unquoteEtag } from './private/http.js';
-import type { RequestSigner } from './sigv4-signer.js';
-import { DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './snapshot-watcher.js';
 import { ENDPOINTS_FILE_NAME, StateFile } from './state-file.js';
 import { jittered, systemTimers, type TimerHandle, type Timers } from './timers.js';
 
 /** The registry reads at most this many nodes at once; more are read in several requests. */
 export const MAX_NODES_PER_ENDPOINT_READ = 100;
 
-export interface EndpointWatcherOptions {
-  readonly controlPlaneUrl: string;
-  readonly mesh: string;
+export interface EndpointWatcherOptions extends ControlPlaneClientOptions {
   readonly pollIntervalMs: number;
-  readonly stats: Stats;
   /** Called with every node's endpoints whenever any of them change (and once per change of the node set). */
   readonly onEndpoints: (set: EndpointSet) => void;
-  /** @default systemTimers */
-  readonly timers?: Timers;
   /** @default Math.random */
   readonly random?: () => number;
-  /** @default 10000 */
-  readonly requestTimeoutMs?: number;
-  readonly dispatcher?: Dispatcher;
-  /** Signs control-plane requests (SigV4). @default - unsigned */
-  readonly signer?: RequestSigner;
-  /** @default a line on stderr */
-  readonly log?: (message: string) => void;
   /**
    * Folder where the last endpoints are kept (`endpoints.json`), so a proxy restarted while the control
    * plane is unreachable still knows where its backends are. @default - nothing is kept on disk
@@ -162,13 +148,15 @@ export class EndpointWatcher {
     const { controlPlaneUrl, mesh } = this.#options;
     let answer: Awaited<ReturnType<typeof call>>;
     try {
-      answer = await call(endpointsReadUrl(controlPlaneUrl, mesh, chunk.nodes), {
-        headers: chunk.set ? { 'if-none-match': `"${chunk.set.version}"` } : {},
-        timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
-        signal: this.#abort.signal,
-        ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
-        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
-      });
+      answer = await call(
+        endpointsReadUrl(controlPlaneUrl, mesh, chunk.nodes),
+        {
+          headers: chunk.set ? { 'if-none-match': `"${chunk.set.version}"` } : {},
+          timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
+          signal: this.#abort.signal,
+        },
+        this.#options,
+      );
     } catch (error) {
       if (!this.#stopped)
         this.#failed(`cannot reach the control plane for endpoints (${(error as Error).message})`);

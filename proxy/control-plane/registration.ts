@@ -1,12 +1,7 @@
-// Registers this proxy's own endpoint in the control plane's registry, heartbeats it every ttl/3,
-// registers again after errors, and deregisters (best effort, bounded) on shutdown.
-
-import type { Dispatcher } from 'undici';
-import type { Counter, Gauge, Stats } from '../telemetry/stats.js';
+import type { Counter, Gauge } from '../telemetry/stats.js';
+import { type ControlPlaneClientOptions, DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './client-options.js';
 import { endpointUrl } from './control-plane-urls.js';
 import { answerSummary, call } from './private/http.js';
-import type { RequestSigner } from './sigv4-signer.js';
-import { DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './snapshot-watcher.js';
 import { systemTimers, type TimerHandle, type Timers } from './timers.js';
 
 /** The registry's default: an endpoint without heartbeats disappears this long after the last one. */
@@ -22,9 +17,7 @@ export interface RegisteredPort {
   readonly port: number;
 }
 
-export interface RegistrationOptions {
-  readonly controlPlaneUrl: string;
-  readonly mesh: string;
+export interface RegistrationOptions extends ControlPlaneClientOptions {
   readonly virtualNode: string;
   /** The instance id (ECS task id, pod name, or hostname-pid). */
   readonly endpointId: string;
@@ -34,16 +27,6 @@ export interface RegistrationOptions {
   /** 5–300. @default 30 */
   readonly ttlSeconds?: number;
   readonly attributes?: Readonly<Record<string, string>>;
-  readonly stats: Stats;
-  /** @default systemTimers */
-  readonly timers?: Timers;
-  /** @default 10000 */
-  readonly requestTimeoutMs?: number;
-  readonly dispatcher?: Dispatcher;
-  /** Signs control-plane requests (SigV4). @default - unsigned */
-  readonly signer?: RequestSigner;
-  /** @default a line on stderr */
-  readonly log?: (message: string) => void;
 }
 
 export class Registration {
@@ -120,12 +103,14 @@ export class Registration {
     await this.stop();
     this.#setRegistered(false);
     try {
-      const answer = await call(this.#url, {
-        method: 'DELETE',
-        timeoutMs,
-        ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
-        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
-      });
+      const answer = await call(
+        this.#url,
+        {
+          method: 'DELETE',
+          timeoutMs,
+        },
+        this.#options,
+      );
       if (answer.status >= 200 && answer.status < 300) return true;
       this.#log(
         `deregistering ${this.#options.endpointId}: the control plane answered ${answerSummary(answer)}`,
@@ -172,18 +157,20 @@ export class Registration {
     });
     let problem: string;
     try {
-      const answer = await call(this.#url, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body,
-        timeoutMs: Math.min(
-          this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
-          this.heartbeatIntervalMs,
-        ),
-        signal: this.#abort.signal,
-        ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
-        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
-      });
+      const answer = await call(
+        this.#url,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body,
+          timeoutMs: Math.min(
+            this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
+            this.heartbeatIntervalMs,
+          ),
+          signal: this.#abort.signal,
+        },
+        this.#options,
+      );
       if (answer.status >= 200 && answer.status < 300) {
         this.#heartbeats.inc();
         if (!this.#registered || this.#failures > 0) {

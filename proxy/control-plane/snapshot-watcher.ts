@@ -9,12 +9,11 @@
 // (`reason="identity"`). Within a uid the control plane, which reads the mesh consistently, is the
 // authority: polls are sequential, so an answer is never overtaken by an earlier one.
 
-import type { Dispatcher } from 'undici';
 import { parseSnapshot, type Snapshot } from '../../control-plane/snapshot/index.js';
 import type { Counter, Gauge, Stats } from '../telemetry/stats.js';
+import { type ControlPlaneClientOptions, DEFAULT_CONTROL_PLANE_TIMEOUT_MS } from './client-options.js';
 import { type ProxyRef, snapshotUrl } from './control-plane-urls.js';
 import { answerSummary, call, unquoteEtag } from './private/http.js';
-import type { RequestSigner } from './sigv4-signer.js';
 import { SNAPSHOT_FILE_NAME, StateFile } from './state-file.js';
 import { jittered, systemTimers, type TimerHandle, type Timers } from './timers.js';
 
@@ -23,32 +22,16 @@ export type SnapshotSource = 'control-plane' | 'disk';
 /** Why a snapshot was refused: label `reason` of `snapshot_rejected`. */
 export type SnapshotRejection = 'invalid' | 'identity' | 'stale-mesh' | 'apply';
 
-/** Each request's limit (headers and body). */
-export const DEFAULT_CONTROL_PLANE_TIMEOUT_MS = 10_000;
-
-export interface SnapshotWatcherOptions {
-  readonly controlPlaneUrl: string;
-  readonly mesh: string;
+export interface SnapshotWatcherOptions extends ControlPlaneClientOptions {
   readonly proxy: ProxyRef;
   /** Polls are this far apart, ±10%. */
   readonly pollIntervalMs: number;
   /** Where the last good snapshot is kept. @default - not kept */
   readonly stateDir?: string;
-  readonly stats: Stats;
   /** Applies a new snapshot; a throw refuses it (`reason="apply"`) and the previous one stays. */
   readonly onSnapshot: (snapshot: Snapshot, source: SnapshotSource) => void | Promise<void>;
-  /** @default systemTimers */
-  readonly timers?: Timers;
   /** @default Math.random */
   readonly random?: () => number;
-  /** @default 10000 */
-  readonly requestTimeoutMs?: number;
-  /** @default undici's global dispatcher */
-  readonly dispatcher?: Dispatcher;
-  /** Signs control-plane requests (SigV4). @default - unsigned */
-  readonly signer?: RequestSigner;
-  /** @default a line on stderr */
-  readonly log?: (message: string) => void;
 }
 
 /** What the watcher is running on, for `/config`. */
@@ -180,13 +163,15 @@ export class SnapshotWatcher {
     const tags = [this.#current?.snapshot.version, this.#refused].filter((v) => v !== undefined);
     let answer: Awaited<ReturnType<typeof call>>;
     try {
-      answer = await call(this.#url, {
-        headers: tags.length > 0 ? { 'if-none-match': tags.map((v) => `"${v}"`).join(', ') } : {},
-        timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
-        signal: this.#abort.signal,
-        ...(this.#options.dispatcher !== undefined ? { dispatcher: this.#options.dispatcher } : {}),
-        ...(this.#options.signer !== undefined ? { signer: this.#options.signer } : {}),
-      });
+      answer = await call(
+        this.#url,
+        {
+          headers: tags.length > 0 ? { 'if-none-match': tags.map((v) => `"${v}"`).join(', ') } : {},
+          timeoutMs: this.#options.requestTimeoutMs ?? DEFAULT_CONTROL_PLANE_TIMEOUT_MS,
+          signal: this.#abort.signal,
+        },
+        this.#options,
+      );
     } catch (error) {
       if (this.#stopped) return 'stopped';
       return this.#fetchFailed(`cannot reach the control plane (${(error as Error).message})`, 'unavailable');

@@ -1,7 +1,7 @@
 // One bounded HTTP exchange with the control plane over undici: status, ETag and body text, or a thrown error.
 
-import { type Dispatcher, request } from 'undici';
-import type { RequestSigner } from '../sigv4-signer.js';
+import { request } from 'undici';
+import type { ControlPlaneClientOptions } from '../client-options.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -15,18 +15,22 @@ export interface HttpCall {
   readonly body?: string;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
-  readonly dispatcher?: Dispatcher;
-  /** Signs the request (SigV4) when the control plane is behind IAM auth. @default - sent unsigned */
-  readonly signer?: RequestSigner;
 }
 
-/** Sends one request; rejects on a network error, a timeout, or an abort. The body is always read. */
-export async function call(url: string, options: HttpCall): Promise<HttpAnswer> {
+/**
+ * Sends one request with the client's dispatcher and signer; rejects on a network error, a timeout, or an
+ * abort. The body is always read.
+ */
+export async function call(
+  url: string,
+  options: HttpCall,
+  client: Pick<ControlPlaneClientOptions, 'dispatcher' | 'signer'> = {},
+): Promise<HttpAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const method = options.method ?? 'GET';
-  const headers = options.signer
-    ? await options.signer.sign({ method, url, headers: options.headers ?? {}, body: options.body })
+  const headers = client.signer
+    ? await client.signer.sign({ method, url, headers: options.headers ?? {}, body: options.body })
     : (options.headers ?? {});
   const response = await request(url, {
     method,
@@ -35,7 +39,7 @@ export async function call(url: string, options: HttpCall): Promise<HttpAnswer> 
     signal,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
-    ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+    ...(client.dispatcher !== undefined ? { dispatcher: client.dispatcher } : {}),
   });
   const text = await response.body.text();
   const etag = response.headers.etag;

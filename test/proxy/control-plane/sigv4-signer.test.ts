@@ -108,7 +108,7 @@ describe('createSigV4Signer, through the proxy’s control-plane calls', () => {
 
   it('signs a snapshot poll for execute-api in the region, with a signature API Gateway would accept', async () => {
     const url = snapshotUrl(base, 'colors', { kind: 'virtualNode', name: 'front' });
-    await call(url, { headers: { 'if-none-match': '"v1"' }, timeoutMs: 5_000, signer });
+    await call(url, { headers: { 'if-none-match': '"v1"' }, timeoutMs: 5_000 }, { signer });
     const [request] = received;
     expect(request!.url).toBe('/tessera/v1/meshes/colors/virtualNodes/front/snapshot');
     expect(request!.headers.authorization).toMatch(
@@ -126,14 +126,17 @@ describe('createSigV4Signer, through the proxy’s control-plane calls', () => {
 
   it('signs a registration PUT with its body, and an endpoints read with repeated query parameters', async () => {
     const body = JSON.stringify({ address: '10.0.0.1', ports: [{ listenerPort: 8080, port: 15000 }] });
-    await call(endpointUrl(base, 'colors', 'blue', 'task-1'), {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body,
-      timeoutMs: 5_000,
-      signer,
-    });
-    await call(endpointsReadUrl(base, 'colors', ['red', 'blue']), { timeoutMs: 5_000, signer });
+    await call(
+      endpointUrl(base, 'colors', 'blue', 'task-1'),
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body,
+        timeoutMs: 5_000,
+      },
+      { signer },
+    );
+    await call(endpointsReadUrl(base, 'colors', ['red', 'blue']), { timeoutMs: 5_000 }, { signer });
     expect(received.map((r) => `${r.method} ${r.url}`)).toEqual([
       'PUT /tessera/v1/meshes/colors/virtualNodes/blue/endpoints/task-1',
       'GET /tessera/v1/meshes/colors/endpoints?virtualNode=red&virtualNode=blue',
@@ -148,10 +151,13 @@ describe('createSigV4Signer, through the proxy’s control-plane calls', () => {
     // The environment is the chain's first source (vitest sets AWS_ACCESS_KEY_ID=test, …): no network.
     process.env.AWS_SESSION_TOKEN = 'session-token-from-the-task-role';
     const fromChain = createSigV4Signer({ region: REGION });
-    await call(snapshotUrl(base, 'colors', { kind: 'virtualGateway', name: 'gw' }), {
-      timeoutMs: 5_000,
-      signer: fromChain,
-    });
+    await call(
+      snapshotUrl(base, 'colors', { kind: 'virtualGateway', name: 'gw' }),
+      {
+        timeoutMs: 5_000,
+      },
+      { signer: fromChain },
+    );
     const [request] = received;
     expect(request!.headers['x-amz-security-token']).toBe('session-token-from-the-task-role');
     expect(request!.headers.authorization).toMatch(
