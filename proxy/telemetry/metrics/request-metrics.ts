@@ -3,7 +3,15 @@
 // allocation. `drain()` hands the window out as immutable data and starts the next one.
 
 import { type Distribution, LatencyHistogram } from './distribution.js';
-import { type ClusterCounter, DIMENSION, type Direction, type MetricName } from './metric-catalog.js';
+import {
+  CLUSTER_COUNTERS,
+  type ClusterCounter,
+  DIMENSION,
+  type Direction,
+  INBOUND_COUNTERS,
+  type MetricName,
+  OUTBOUND_COUNTERS,
+} from './metric-catalog.js';
 import type { MetricsIdentity, MetricsWindow, WindowCell } from './metrics-window.js';
 
 /** One finished request, as the listener saw it. */
@@ -47,29 +55,14 @@ class Cell implements MetricKey {
   }
 }
 
-// Fixed slots per cell so `record` indexes a typed array instead of looking names up.
-const SLOTS = [
-  'RequestCount',
-  'ProcessedBytes',
-  'NewConnectionCount',
-  'RequestCountPerTarget',
-  'HTTPCode_Target_2XX_Count',
-  'HTTPCode_Target_3XX_Count',
-  'HTTPCode_Target_4XX_Count',
-  'HTTPCode_Target_5XX_Count',
-  'TargetProcessedBytes',
-  'RetryCount',
-  'RetryBudgetExhaustedCount',
-  'TimeoutCount',
-  'PendingOverflowCount',
-  'OutlierEjectionCount',
-] as const satisfies readonly MetricName[];
+// Fixed slots per cell so `record` indexes a typed array instead of looking names up: the catalog's
+// counters, in its order.
+const SLOTS = [...INBOUND_COUNTERS, ...OUTBOUND_COUNTERS, ...CLUSTER_COUNTERS];
 const SLOT_COUNT = SLOTS.length;
 const S = Object.fromEntries(SLOTS.map((name, i) => [name, i])) as Record<(typeof SLOTS)[number], number>;
-const INBOUND_SLOTS = [S.RequestCount, S.ProcessedBytes, S.NewConnectionCount];
-const OUTBOUND_SLOTS = SLOTS.map((_, i) => i).filter(
-  (i) => !INBOUND_SLOTS.includes(i) && i !== S.OutlierEjectionCount,
-);
+const INBOUND_SLOTS = INBOUND_COUNTERS.map((name) => S[name]);
+const OUTBOUND_SLOTS = OUTBOUND_COUNTERS.map((name) => S[name]);
+const CLUSTER_SLOTS = CLUSTER_COUNTERS.map((name) => S[name]);
 
 export interface RecorderOptions extends MetricsIdentity {
   /** Epoch ms. @default Date.now */
@@ -204,7 +197,7 @@ export class MetricsRecorder {
         ? INBOUND_SLOTS
         : cell.direction === 'outbound'
           ? OUTBOUND_SLOTS
-          : [S.OutlierEjectionCount];
+          : CLUSTER_SLOTS;
     for (const i of slots) values[SLOTS[i]!] = cell.values[i]!;
     if (cell.direction === 'inbound') values.ActiveConnectionCount = active;
     if (age !== undefined) values.SnapshotAgeSeconds = Math.floor(age);
