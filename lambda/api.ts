@@ -6,8 +6,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiFunction } from './api-handler.js';
-import { partitionOf, requireEnv } from './environment.js';
-import { createServices } from './services.js';
+import { deployedServices } from './services.js';
 
 const serviceName = 'tessera-control-plane';
 const logger = new Logger({ serviceName });
@@ -17,11 +16,5 @@ const tracer = new Tracer({ serviceName });
 export const handler = createApiFunction({
   logger,
   metrics,
-  services: (context) =>
-    createServices({
-      client: tracer.captureAWSv3Client(new DynamoDBClient({})),
-      tableName: requireEnv('TESSERA_TABLE_NAME'),
-      partition: partitionOf(context),
-      requirePrincipal: true,
-    }),
+  services: (context) => deployedServices(tracer.captureAWSv3Client(new DynamoDBClient({})), context),
 });

@@ -6,9 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { partitionOf, requireEnv } from './environment.js';
 import { createMeshResourceFunction } from './mesh-resource/mesh-resource-function.js';
-import { createServices } from './services.js';
+import { deployedServices } from './services.js';
 
 const serviceName = 'tessera-mesh-resource';
 const logger = new Logger({ serviceName });
@@ -16,11 +15,5 @@ const tracer = new Tracer({ serviceName });
 
 export const handler = createMeshResourceFunction({
   logger,
-  services: (context) =>
-    createServices({
-      client: tracer.captureAWSv3Client(new DynamoDBClient({})),
-      tableName: requireEnv('TESSERA_TABLE_NAME'),
-      partition: partitionOf(context),
-      requirePrincipal: true,
-    }),
+  services: (context) => deployedServices(tracer.captureAWSv3Client(new DynamoDBClient({})), context),
 });

@@ -1,6 +1,7 @@
 // Composition root: the control plane's services on one DynamoDB table, as every entry point builds them.
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { ApiServices } from '../control-plane/api/operation.js';
 import { DynamoDbEndpointStore } from '../control-plane/discovery/dynamodb-endpoint-store.js';
 import { EndpointRegistry } from '../control-plane/discovery/endpoint-registry.js';
@@ -9,6 +10,7 @@ import type { Partition } from '../control-plane/service/arn.js';
 import { MeshService } from '../control-plane/service/mesh-service.js';
 import { DynamoDbSnapshotCache } from '../control-plane/store/dynamodb-snapshot-cache.js';
 import { DynamoDbStore } from '../control-plane/store/dynamodb-store.js';
+import { partitionOf, requireEnv } from './environment.js';
 
 export interface ServicesOptions {
   readonly client: DynamoDBClient;
@@ -37,4 +39,20 @@ export function createServices({
       requirePrincipal,
     }),
   };
+}
+
+/**
+ * The services of a deployed function: the table `TESSERA_TABLE_NAME` names, the function's own account and
+ * region, and IAM principals required (it sits behind the IAM front door or is called by CloudFormation).
+ */
+export function deployedServices(
+  client: DynamoDBClient,
+  context: Pick<Context, 'invokedFunctionArn'>,
+): ApiServices {
+  return createServices({
+    client,
+    tableName: requireEnv('TESSERA_TABLE_NAME'),
+    partition: partitionOf(context),
+    requirePrincipal: true,
+  });
 }
