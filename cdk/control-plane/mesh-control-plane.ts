@@ -23,7 +23,6 @@ import { type IFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { EXPIRES_AT_ATTRIBUTE, PARTITION_KEY, SORT_KEY } from '../../control-plane/store/table.js';
 import {
   type IMeshControlPlane,
   type MeshControlPlaneAttributes,
@@ -31,6 +30,7 @@ import {
 } from './mesh-control-plane-base.js';
 import { ControlPlaneFunction, POWERTOOLS_NAMESPACE } from './private/control-plane-function.js';
 import { suppressControlPlaneFindings } from './private/nag-suppressions.js';
+import { EXPIRES_AT_ATTRIBUTE, PARTITION_KEY_NAME, SORT_KEY_NAME } from './private/table-schema.js';
 
 // The interface, grants and import shapes live beside; importing this module gives them all.
 export * from './mesh-control-plane-base.js';
@@ -144,8 +144,8 @@ export class MeshControlPlane extends MeshControlPlaneBase {
     this.table = new Table(this, 'Table', {
       ...(props.tableName !== undefined ? { tableName: props.tableName } : {}),
       // The key schema control-plane/store/table.ts reads and writes.
-      partitionKey: { name: PARTITION_KEY.name, type: AttributeType.STRING },
-      sortKey: { name: SORT_KEY.name, type: AttributeType.STRING },
+      partitionKey: { name: PARTITION_KEY_NAME, type: AttributeType.STRING },
+      sortKey: { name: SORT_KEY_NAME, type: AttributeType.STRING },
       // On demand: an idle mesh costs nothing, and bursts of deploys never throttle.
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },

@@ -69,7 +69,7 @@ import type { Kind, ResourceKey } from '../model/kinds.js';
  *    so the registration guard is one GetItem.
  */
 
-/** Attribute names and types of the table's primary key (the CDK reuses these). */
+/** Attribute names and types of the table's primary key (cdk/control-plane mirrors them; a test compares). */
 export const PARTITION_KEY = { name: 'pk', type: 'S' } as const;
 export const SORT_KEY = { name: 'sk', type: 'S' } as const;
 export const BILLING_MODE = 'PAY_PER_REQUEST' as const;

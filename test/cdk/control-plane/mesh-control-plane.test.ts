@@ -10,6 +10,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeshControlPlane } from '../../../cdk/control-plane/index.js';
 import { lambdaEntry } from '../../../cdk/control-plane/private/lambda-entry.js';
+import { EXPIRES_AT_ATTRIBUTE, PARTITION_KEY, SORT_KEY } from '../../../control-plane/store/table.js';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
@@ -113,6 +114,20 @@ describe('MeshControlPlane', () => {
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       },
     });
+  });
+
+  it('names the keys and the TTL attribute exactly as the store reads and writes them', () => {
+    // cdk/ mirrors the store's names rather than importing the store: this keeps the two equal.
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table!.Properties.KeySchema.map((k: { AttributeName: string }) => k.AttributeName)).toEqual([
+      PARTITION_KEY.name,
+      SORT_KEY.name,
+    ]);
+    expect(table!.Properties.AttributeDefinitions).toEqual([
+      { AttributeName: PARTITION_KEY.name, AttributeType: PARTITION_KEY.type },
+      { AttributeName: SORT_KEY.name, AttributeType: SORT_KEY.type },
+    ]);
+    expect(table!.Properties.TimeToLiveSpecification.AttributeName).toBe(EXPIRES_AT_ATTRIBUTE);
   });
 
   it('encrypts with a customer key and honours the removal policy when asked', () => {
