@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  PRINCIPAL_BINDING_TYPE as CDK_PRINCIPAL_BINDING_TYPE,
+  MESH_RESOURCE_TYPE,
+} from '../../cdk/control-plane/mesh-resource-properties.js';
 import { DynamoDbEndpointStore } from '../../control-plane/discovery/dynamodb-endpoint-store.js';
 import type { EndpointRegistry } from '../../control-plane/discovery/endpoint-registry.js';
 import type { ResourceKey } from '../../control-plane/model/kinds.js';
@@ -17,6 +21,7 @@ import {
   createMeshResourceFunction,
   type MeshResourceHandler,
 } from '../../lambda/mesh-resource/mesh-resource-function.js';
+import { PRINCIPAL_BINDING_TYPE } from '../../lambda/mesh-resource/principal-binding.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 import { nodeSpec } from '../support/fixtures.js';
 import { uniqueMeshName } from '../support/records.js';
@@ -153,6 +158,12 @@ describe('lambda/mesh-resource handler (the deployed entry point)', () => {
         throw error;
       },
     );
+
+  it('answers the resource types the CDK constructs declare', () => {
+    // The two sides of the contract live apart (cdk/ and lambda/ do not import each other).
+    expect(PRINCIPAL_BINDING_TYPE).toBe(CDK_PRINCIPAL_BINDING_TYPE);
+    expect(MESH_RESOURCE_TYPE).toBe('Custom::TesseraMeshResource');
+  });
 
   it('creates a mesh and answers its ARN as PhysicalResourceId, with the attributes as Data', async () => {
     const response = await send('Create', {
