@@ -1,29 +1,26 @@
-// One try of a request on one endpoint: the undici dispatch handler, relaying events to its exchange.
+// One try of a request on one endpoint: the pool's dispatch handler, relaying events to its exchange.
 
 import type { ClusterState } from './cluster-state.js';
 import type { UpstreamEndpoint } from './endpoint.js';
+import type { DispatchHandler } from './h1/index.js';
 
 /** What an attempt reports to (the forwarder's exchange). Not called once the attempt is cancelled. */
 export interface AttemptOwner {
-  onAttemptHeaders(attempt: Attempt, status: number, rawHeaders: Buffer[], resume: () => void): boolean;
+  onAttemptHeaders(attempt: Attempt, status: number, headers: string[], resume: () => void): boolean;
   onAttemptData(attempt: Attempt, chunk: Buffer): boolean;
   onAttemptComplete(attempt: Attempt): void;
   onAttemptError(attempt: Attempt, err: Error): void;
 }
 
-/**
- * Uses undici's legacy handler callbacks (`onConnect/onHeaders/onData/onComplete/onError`): they hand over
- * the raw header array without the per-response header object the newer callbacks build. `onConnect`
- * marks the moment request bytes may start to reach the upstream: an error before it is a connect failure.
- */
-export class Attempt {
+/** `onConnect` marks the moment request bytes may start to reach the upstream: an error before it is a connect failure. */
+export class Attempt implements DispatchHandler {
   readonly endpoint: UpstreamEndpoint;
   readonly #cluster: ClusterState;
   readonly #owner: AttemptOwner;
-  #abort: ((err?: Error) => void) | undefined;
+  #abort: ((reason: Error) => void) | undefined;
   #cancelled: Error | undefined;
   #released = false;
-  /** undici started writing the request. */
+  /** The pool started writing the request. */
   sent = false;
   /** The response is being read only to keep the connection (a retry was decided on its status). */
   discarding = false;
@@ -51,15 +48,15 @@ export class Attempt {
     this.#abort?.(reason);
   }
 
-  onConnect(abort: (err?: Error) => void): void {
+  onConnect(abort: (reason: Error) => void): void {
     this.#abort = abort;
     if (this.#cancelled !== undefined) abort(this.#cancelled);
     else this.sent = true;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  onHeaders(statusCode: number, headers: string[], resume: () => void): boolean {
     if (this.#cancelled !== undefined) return false;
-    return this.#owner.onAttemptHeaders(this, statusCode, rawHeaders, resume);
+    return this.#owner.onAttemptHeaders(this, statusCode, headers, resume);
   }
 
   onData(chunk: Buffer): boolean {

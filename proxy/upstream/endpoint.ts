@@ -1,8 +1,9 @@
-// One address a cluster balances over: its undici connection pool and the state balancing and ejection read.
+// One address a cluster balances over: its connection pool and the state balancing and ejection read.
 
-import { Pool } from 'undici';
 import { UNLIMITED } from '../../control-plane/snapshot/index.js';
+import { DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADER_COUNT } from '../http/limits.js';
 import { CONNECT_TIMEOUT_MS, KEEP_ALIVE_MAX_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './constants.js';
+import { H1Pool } from './h1/index.js';
 
 export interface EndpointAddress {
   readonly address: string;
@@ -14,7 +15,7 @@ export class UpstreamEndpoint {
   readonly port: number;
   /** `address:port` (`[v6]:port`); the identity of an endpoint within a cluster. */
   readonly key: string;
-  readonly pool: Pool;
+  readonly pool: H1Pool;
   /** Connections the pool may open; `Infinity` when unlimited. */
   readonly connectionLimit: number;
   /** Requests dispatched to the pool and not yet finished (including those waiting for a connection). */
@@ -35,16 +36,13 @@ export class UpstreamEndpoint {
     this.port = target.port;
     this.key = endpointKey(target);
     this.connectionLimit = maxConnections >= UNLIMITED ? Number.POSITIVE_INFINITY : maxConnections;
-    const host = target.address.includes(':') ? `[${target.address}]` : target.address;
-    this.pool = new Pool(`http://${host}:${target.port}`, {
-      connections: maxConnections >= UNLIMITED ? null : maxConnections,
-      pipelining: 1,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      keepAliveMaxTimeout: KEEP_ALIVE_MAX_TIMEOUT_MS,
-      // Time limits are set per request (idle) and by the forwarder (per try, per request).
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connect: { timeout: CONNECT_TIMEOUT_MS },
+    this.pool = new H1Pool(target.address, target.port, {
+      connections: this.connectionLimit,
+      keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+      keepAliveMaxTimeoutMs: KEEP_ALIVE_MAX_TIMEOUT_MS,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      // Envoy applies the same header limits to responses as to requests.
+      limits: { maxHeaderBytes: DEFAULT_MAX_HEADER_BYTES, maxHeaderCount: DEFAULT_MAX_HEADER_COUNT },
     });
   }
 
@@ -56,7 +54,7 @@ export class UpstreamEndpoint {
   /** Stops taking requests; the pool closes once its requests in flight have finished. */
   drain(): Promise<void> {
     this.draining = true;
-    return this.pool.close().catch(() => {});
+    return this.pool.close();
   }
 }
 

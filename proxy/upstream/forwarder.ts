@@ -2,13 +2,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PassThrough } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { RetryPolicy, Timeout } from '../../control-plane/snapshot/index.js';
 import { Attempt, type AttemptOwner } from './attempt.js';
 import type { ClusterState } from './cluster-state.js';
 import { MAX_DISCARD_BODY_BYTES, MAX_REPLAY_BODY_BYTES } from './constants.js';
 import type { UpstreamEndpoint } from './endpoint.js';
 import { classifyError, type FailureKind } from './errors.js';
+import type { DispatchOptions } from './h1/index.js';
 import { LOCAL_REPLIES, type LocalReply, sendLocalReply } from './local-reply.js';
 import { readRequestBody, releaseBody } from './request-body.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -99,7 +99,7 @@ type Timer = ReturnType<typeof setTimeout>;
 class Exchange implements AttemptOwner {
   readonly #call: UpstreamCall;
   readonly #idempotent: boolean;
-  readonly #dispatch: Dispatcher.DispatchOptions;
+  #dispatch: DispatchOptions;
   #stream: PassThrough | undefined;
   #replayable = true;
   #attempt: Attempt | undefined;
@@ -123,14 +123,12 @@ class Exchange implements AttemptOwner {
   constructor(call: UpstreamCall) {
     this.#call = call;
     this.#idempotent = isIdempotent(call.method);
-    const idle = call.timeout.idleMs;
     this.#dispatch = {
       path: call.path,
-      method: call.method as Dispatcher.HttpMethod,
+      method: call.method,
       headers: upstreamHeaders(call.headers),
       body: null,
-      headersTimeout: idle,
-      bodyTimeout: idle,
+      idleTimeoutMs: call.timeout.idleMs,
     };
   }
 
@@ -158,11 +156,11 @@ class Exchange implements AttemptOwner {
         return;
       }
       if (body.replayable) {
-        this.#dispatch.body = body.bytes;
+        this.#dispatch = { ...this.#dispatch, body: body.bytes };
       } else {
         this.#replayable = false;
         this.#stream = body.stream;
-        this.#dispatch.body = body.stream;
+        this.#dispatch = { ...this.#dispatch, body: body.stream };
       }
       this.#next();
     });
@@ -202,11 +200,10 @@ class Exchange implements AttemptOwner {
       if (this.#observer?.headers !== undefined)
         options = { ...this.#dispatch, headers: this.#observer.headers };
     }
-    endpoint.pool.dispatch(options, attempt as unknown as Dispatcher.DispatchHandler);
+    endpoint.pool.dispatch(options, attempt);
   }
 
-  onAttemptHeaders(attempt: Attempt, status: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (status < 200) return true; // 1xx informational: not relayed (HTTP/1.1 clients need not expect them)
+  onAttemptHeaders(attempt: Attempt, status: number, upstreamHeaders: string[], resume: () => void): boolean {
     this.#clearTryTimer();
     this.#endObserver({ status });
     this.#call.cluster.report(attempt.endpoint, status >= 500);
@@ -215,12 +212,13 @@ class Exchange implements AttemptOwner {
       return true;
     }
     const { res, responseHeaders } = this.#call;
-    const headers = new Array<string>(rawHeaders.length);
-    for (let i = 0; i < rawHeaders.length; i++) headers[i] = rawHeaders[i]!.toString('latin1');
     try {
-      res.writeHead(status, responseHeaders === undefined ? headers : responseHeaders(headers));
+      res.writeHead(
+        status,
+        responseHeaders === undefined ? upstreamHeaders : responseHeaders(upstreamHeaders),
+      );
     } catch {
-      // Node refused a header llhttp let through (or the hook added): a failed writeHead leaves the response
+      // Node refused a header the parser let through (or the hook added): a failed writeHead leaves the response
       // half-configured, so no reply can be trusted on it; the connection is closed instead.
       attempt.cancel(MALFORMED_HEADERS);
       this.#call.stats.upstreamErrors.inc();
@@ -274,7 +272,7 @@ class Exchange implements AttemptOwner {
       stats.upstreamErrors.inc();
       cluster.report(attempt.endpoint, true);
     }
-    if (kind === 'timeout' || (err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT') {
+    if (kind === 'timeout' || (err as { code?: string }).code === 'UPSTREAM_BODY_TIMEOUT') {
       stats.timeouts.inc();
       this.#timedOut = true;
     }

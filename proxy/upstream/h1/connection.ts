@@ -1,0 +1,268 @@
+// One TCP connection to an upstream: one request at a time, written and its response parsed here.
+
+import { connect, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { PendingRequest } from './dispatch.js';
+import { UpstreamHttpError } from './errors.js';
+import { serializeHead } from './request-head.js';
+import { type ResponseLimits, ResponseParser } from './response-parser.js';
+
+/** The pool a connection reports to. */
+export interface ConnectionOwner {
+  readonly address: string;
+  readonly port: number;
+  /** `Host` for requests that carry none. */
+  readonly authority: string;
+  readonly connectTimeoutMs: number;
+  readonly limits: ResponseLimits;
+  /** The connection finished a request and can take another (it is open, clean and keep-alive). */
+  release(connection: H1Connection, keepAliveMs: number | undefined): void;
+  /** The connection is closed (or failed to open); it is not to be used again. */
+  dropped(connection: H1Connection): void;
+}
+
+const CLOSED_BEFORE_RESPONSE = 'the upstream closed the connection before the response ended';
+
+export class H1Connection {
+  readonly #owner: ConnectionOwner;
+  readonly #socket: Socket;
+  readonly #parser: ResponseParser;
+  #connected = false;
+  #gone = false;
+  #request: PendingRequest | undefined;
+  /** A streamed request body still being written. */
+  #body: Readable | undefined;
+  #chunked = false;
+  /** Set when the connection must close after the current response (framing no longer trusted). */
+  #reusable = true;
+  #idleTimeoutMs = 0;
+
+  /** Opens a connection for `first`, which runs on it once it is connected. */
+  constructor(owner: ConnectionOwner, first: PendingRequest) {
+    this.#owner = owner;
+    this.#parser = new ResponseParser(this, owner.limits);
+    this.#request = first;
+    const socket = connect({ host: owner.address, port: owner.port, noDelay: true });
+    this.#socket = socket;
+    socket.setTimeout(owner.connectTimeoutMs);
+    socket.once('connect', this.#onConnect);
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('timeout', this.#onTimeout);
+    socket.once('close', this.#onClose);
+  }
+
+  /** Writes `request` and reads its response; the connection must be open and idle. */
+  run(request: PendingRequest): void {
+    this.#request = request;
+    const { options, handler } = request;
+    let head: string;
+    try {
+      ({ head, chunked: this.#chunked } = serializeHead(options, this.#owner.authority));
+    } catch (err) {
+      this.#request = undefined;
+      this.#owner.release(this, undefined);
+      handler.onError(err as Error);
+      return;
+    }
+    request.abortOn = this.#abort;
+    this.#parser.start(options.method);
+    handler.onConnect(request.abort);
+    if (this.#request !== request) return; // aborted before a byte was written
+    this.#idleTimeoutMs = options.idleTimeoutMs;
+    this.#socket.setTimeout(options.idleTimeoutMs);
+    this.#socket.resume();
+    const body = options.body;
+    if (body === null) {
+      this.#socket.write(head, 'latin1');
+    } else if (Buffer.isBuffer(body)) {
+      this.#socket.cork();
+      this.#socket.write(head, 'latin1');
+      this.#socket.write(body);
+      this.#socket.uncork();
+    } else {
+      this.#socket.write(head, 'latin1');
+      this.#body = body;
+      body.on('data', this.#onBodyData);
+      body.once('end', this.#onBodyEnd);
+      body.once('error', this.#onBodyError);
+      body.resume();
+    }
+  }
+
+  /** Waits idle for the next request; closed after `keepAliveMs` without one. */
+  idle(keepAliveMs: number): void {
+    this.#socket.setTimeout(keepAliveMs);
+  }
+
+  /** Closes an idle connection (pool closing). */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  // The parser's events.
+
+  onResponseHead(status: number, headers: string[]): void {
+    const request = this.#request!;
+    if (!request.handler.onHeaders(status, headers, this.#resume)) this.#socket.pause();
+  }
+
+  onResponseData(chunk: Buffer): void {
+    if (!this.#request!.handler.onData(chunk)) this.#socket.pause();
+  }
+
+  onResponseEnd(extraBytes: boolean): void {
+    const request = this.#request!;
+    this.#request = undefined;
+    request.abortOn = undefined;
+    // Bytes after the response, or a body the upstream did not wait for: the framing is lost.
+    const reusable = this.#reusable && !extraBytes && this.#parser.keepAlive && this.#body === undefined;
+    if (this.#body !== undefined) this.#stopBody();
+    request.handler.onComplete();
+    if (this.#gone) return;
+    if (reusable) {
+      this.#socket.resume();
+      this.#owner.release(this, this.#parser.keepAliveTimeoutMs);
+    } else {
+      this.#socket.destroy();
+    }
+  }
+
+  // Socket events.
+
+  readonly #onConnect = (): void => {
+    this.#connected = true;
+    this.#socket.setTimeout(0);
+    const first = this.#request!;
+    this.#request = undefined;
+    this.run(first);
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#request === undefined) {
+      // Bytes nobody asked for: the upstream's framing cannot be trusted any more.
+      this.#socket.destroy();
+      return;
+    }
+    try {
+      this.#parser.execute(chunk);
+    } catch (err) {
+      this.#fail(err as Error);
+    }
+  };
+
+  readonly #onEnd = (): void => {
+    if (this.#request !== undefined && this.#connected) {
+      try {
+        this.#parser.end();
+      } catch {
+        this.#fail(new UpstreamHttpError('UPSTREAM_CLOSED', CLOSED_BEFORE_RESPONSE));
+      }
+    }
+    this.#socket.destroy();
+  };
+
+  readonly #onError = (err: Error): void => {
+    if (this.#request !== undefined) this.#fail(err);
+  };
+
+  readonly #onTimeout = (): void => {
+    if (!this.#connected) {
+      this.#fail(
+        new UpstreamHttpError(
+          'UPSTREAM_CONNECT_TIMEOUT',
+          `no connection to ${this.#owner.authority} within ${this.#owner.connectTimeoutMs} ms`,
+        ),
+      );
+    } else if (this.#request !== undefined) {
+      const body = this.#parser.headReceived;
+      this.#fail(
+        new UpstreamHttpError(
+          body ? 'UPSTREAM_BODY_TIMEOUT' : 'UPSTREAM_HEADERS_TIMEOUT',
+          `the upstream sent nothing for ${this.#idleTimeoutMs} ms ${body ? 'within the response body' : 'before the response head'}`,
+        ),
+      );
+    } else {
+      this.#socket.destroy(); // idle past its keep-alive time
+    }
+  };
+
+  readonly #onClose = (): void => {
+    this.#gone = true;
+    if (this.#request !== undefined) {
+      this.#fail(new UpstreamHttpError('UPSTREAM_CLOSED', CLOSED_BEFORE_RESPONSE));
+    }
+    this.#owner.dropped(this);
+  };
+
+  readonly #resume = (): void => {
+    if (this.#request !== undefined) this.#socket.resume();
+  };
+
+  readonly #abort = (request: PendingRequest, reason: Error): void => {
+    if (this.#request !== request) return;
+    this.#fail(reason);
+  };
+
+  /** Ends the current request with `err` and closes the connection (what it carried is unknown now). */
+  #fail(err: Error): void {
+    const request = this.#request;
+    if (request === undefined) return;
+    this.#request = undefined;
+    request.abortOn = undefined;
+    this.#parser.reset();
+    if (this.#body !== undefined) this.#stopBody();
+    this.#socket.destroy();
+    request.handler.onError(err);
+  }
+
+  // Streaming a request body.
+
+  readonly #onBodyData = (chunk: Buffer): void => {
+    const socket = this.#socket;
+    let flushed: boolean;
+    if (this.#chunked) {
+      socket.cork();
+      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+      socket.write(chunk);
+      flushed = socket.write('\r\n', 'latin1');
+      socket.uncork();
+    } else {
+      flushed = socket.write(chunk);
+    }
+    if (!flushed) {
+      this.#body!.pause();
+      socket.once('drain', this.#onSocketDrain);
+    }
+  };
+
+  readonly #onSocketDrain = (): void => {
+    this.#body?.resume();
+  };
+
+  readonly #onBodyEnd = (): void => {
+    if (this.#chunked) this.#socket.write('0\r\n\r\n', 'latin1');
+    this.#detachBody();
+  };
+
+  readonly #onBodyError = (err: Error): void => {
+    this.#fail(err);
+  };
+
+  /** The response ended or failed before the body was sent: stop sending, and never reuse the connection. */
+  #stopBody(): void {
+    this.#reusable = false;
+    this.#detachBody();
+  }
+
+  #detachBody(): void {
+    const body = this.#body;
+    if (body === undefined) return;
+    this.#body = undefined;
+    body.off('data', this.#onBodyData);
+    body.off('end', this.#onBodyEnd);
+    body.off('error', this.#onBodyError);
+    this.#socket.off('drain', this.#onSocketDrain);
+  }
+}

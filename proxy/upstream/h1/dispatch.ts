@@ -1,0 +1,49 @@
+// What a request handed to the upstream HTTP/1.1 client is, and the callbacks it reports through.
+
+import type { Readable } from 'node:stream';
+
+export interface DispatchOptions {
+  readonly method: string;
+  /** Origin-form target with its query. */
+  readonly path: string;
+  /**
+   * Flat `[name, value, …]`, without hop-by-hop framing headers (`upstreamHeaders`); `Host` and the body's
+   * framing (`Content-Length` or chunked) are added when missing.
+   */
+  readonly headers: readonly string[];
+  /** A replayable buffer, a stream sent once, or none. */
+  readonly body: Buffer | Readable | null;
+  /** Longest silence from the upstream once the request is on the wire; 0 for none. */
+  readonly idleTimeoutMs: number;
+}
+
+/**
+ * The request's callbacks, in order: `onConnect` once it has a connection (a failure before it means no
+ * byte was sent), `onHeaders` for the final response head, `onData` per body slice, then `onComplete` or
+ * `onError` (exactly one of them, also after `abort`). `false` from `onHeaders`/`onData` pauses reading
+ * until `resume` is called.
+ */
+export interface DispatchHandler {
+  onConnect(abort: (reason: Error) => void): void;
+  onHeaders(status: number, headers: string[], resume: () => void): boolean;
+  onData(chunk: Buffer): boolean;
+  onComplete(): void;
+  onError(err: Error): void;
+}
+
+/** A dispatched request and its handler, from the pool's queue to the end of its response. */
+export class PendingRequest {
+  readonly options: DispatchOptions;
+  readonly handler: DispatchHandler;
+  /** Set while a connection runs it. */
+  abortOn: ((request: PendingRequest, reason: Error) => void) | undefined;
+
+  constructor(options: DispatchOptions, handler: DispatchHandler) {
+    this.options = options;
+    this.handler = handler;
+  }
+
+  readonly abort = (reason: Error): void => {
+    this.abortOn?.(this, reason);
+  };
+}
