@@ -2,9 +2,8 @@
 
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { PendingRequest } from './dispatch.js';
+import type { PendingRequest, RequestRunner } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
-import { serializeHead } from './request-head.js';
 import { type ResponseLimits, ResponseParser } from './response-parser.js';
 
 /** The pool a connection reports to. */
@@ -23,12 +22,11 @@ export interface ConnectionOwner {
 
 const CLOSED_BEFORE_RESPONSE = 'the upstream closed the connection before the response ended';
 
-export class H1Connection {
+export class H1Connection implements RequestRunner {
   readonly #owner: ConnectionOwner;
   readonly #socket: Socket;
   readonly #parser: ResponseParser;
   #connected = false;
-  #gone = false;
   #request: PendingRequest | undefined;
   /** A streamed request body still being written. */
   #body: Readable | undefined;
@@ -57,16 +55,7 @@ export class H1Connection {
   run(request: PendingRequest): void {
     this.#request = request;
     const { options, handler } = request;
-    let head: string;
-    try {
-      ({ head, chunked: this.#chunked } = serializeHead(options, this.#owner.authority));
-    } catch (err) {
-      this.#request = undefined;
-      this.#owner.release(this, undefined);
-      handler.onError(err as Error);
-      return;
-    }
-    request.abortOn = this.#abort;
+    request.runner = this;
     this.#parser.start(options.method);
     handler.onConnect(request.abort);
     if (this.#request !== request) return; // aborted before a byte was written
@@ -75,19 +64,34 @@ export class H1Connection {
     this.#socket.resume();
     const body = options.body;
     if (body === null) {
-      this.#socket.write(head, 'latin1');
+      this.#socket.write(request.head, 'latin1');
     } else if (Buffer.isBuffer(body)) {
       this.#socket.cork();
-      this.#socket.write(head, 'latin1');
+      this.#socket.write(request.head, 'latin1');
       this.#socket.write(body);
       this.#socket.uncork();
     } else {
-      this.#socket.write(head, 'latin1');
+      this.#socket.write(request.head, 'latin1');
       this.#body = body;
+      this.#chunked = request.chunked;
       body.on('data', this.#onBodyData);
       body.once('end', this.#onBodyEnd);
       body.once('error', this.#onBodyError);
       body.resume();
+    }
+  }
+
+  abort(request: PendingRequest, reason: Error): void {
+    if (this.#request === request) this.#fail(reason);
+  }
+
+  /** Delivery resumes after a handler returned `false` (a stale `resume` of an earlier request is ignored). */
+  resume(request: PendingRequest): void {
+    if (this.#request !== request || !this.#parser.paused) return;
+    this.#parser.resume();
+    if (this.#request === request && !this.#parser.paused) {
+      this.#socket.setTimeout(this.#idleTimeoutMs);
+      this.#socket.resume();
     }
   }
 
@@ -105,28 +109,36 @@ export class H1Connection {
 
   onResponseHead(status: number, headers: string[]): void {
     const request = this.#request!;
-    if (!request.handler.onHeaders(status, headers, this.#resume)) this.#socket.pause();
+    if (!request.handler.onHeaders(status, headers, request.resume)) this.#pause();
   }
 
   onResponseData(chunk: Buffer): void {
-    if (!this.#request!.handler.onData(chunk)) this.#socket.pause();
+    const request = this.#request!;
+    if (!request.handler.onData(chunk)) this.#pause();
   }
 
   onResponseEnd(extraBytes: boolean): void {
     const request = this.#request!;
     this.#request = undefined;
-    request.abortOn = undefined;
+    request.runner = undefined;
     // Bytes after the response, or a body the upstream did not wait for: the framing is lost.
     const reusable = this.#reusable && !extraBytes && this.#parser.keepAlive && this.#body === undefined;
     if (this.#body !== undefined) this.#stopBody();
-    request.handler.onComplete();
-    if (this.#gone) return;
+    // Back to the pool first, so a request the handler sends from `onComplete` can have it.
     if (reusable) {
       this.#socket.resume();
       this.#owner.release(this, this.#parser.keepAliveTimeoutMs);
     } else {
       this.#socket.destroy();
     }
+    request.handler.onComplete();
+  }
+
+  /** The handler cannot take more now: read nothing more, and do not count the wait as upstream silence. */
+  #pause(): void {
+    this.#parser.pause();
+    this.#socket.pause();
+    this.#socket.setTimeout(0);
   }
 
   // Socket events.
@@ -153,8 +165,10 @@ export class H1Connection {
   };
 
   readonly #onEnd = (): void => {
+    this.#reusable = false;
     if (this.#request !== undefined && this.#connected) {
       try {
+        this.#parser.flush(); // nothing more will be read: what is held goes now
         this.#parser.end();
       } catch {
         this.#fail(new UpstreamHttpError('UPSTREAM_CLOSED', CLOSED_BEFORE_RESPONSE));
@@ -189,20 +203,10 @@ export class H1Connection {
   };
 
   readonly #onClose = (): void => {
-    this.#gone = true;
     if (this.#request !== undefined) {
       this.#fail(new UpstreamHttpError('UPSTREAM_CLOSED', CLOSED_BEFORE_RESPONSE));
     }
     this.#owner.dropped(this);
-  };
-
-  readonly #resume = (): void => {
-    if (this.#request !== undefined) this.#socket.resume();
-  };
-
-  readonly #abort = (request: PendingRequest, reason: Error): void => {
-    if (this.#request !== request) return;
-    this.#fail(reason);
   };
 
   /** Ends the current request with `err` and closes the connection (what it carried is unknown now). */
@@ -210,7 +214,7 @@ export class H1Connection {
     const request = this.#request;
     if (request === undefined) return;
     this.#request = undefined;
-    request.abortOn = undefined;
+    request.runner = undefined;
     this.#parser.reset();
     if (this.#body !== undefined) this.#stopBody();
     this.#socket.destroy();
@@ -219,7 +223,8 @@ export class H1Connection {
 
   // Streaming a request body.
 
-  readonly #onBodyData = (chunk: Buffer): void => {
+  readonly #onBodyData = (data: Buffer | string): void => {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
     const socket = this.#socket;
     let flushed: boolean;
     if (this.#chunked) {

@@ -20,8 +20,9 @@ export interface DispatchOptions {
 /**
  * The request's callbacks, in order: `onConnect` once it has a connection (a failure before it means no
  * byte was sent), `onHeaders` for the final response head, `onData` per body slice, then `onComplete` or
- * `onError` (exactly one of them, also after `abort`). `false` from `onHeaders`/`onData` pauses reading
- * until `resume` is called.
+ * `onError` (exactly one of them, also after `abort`). `false` from `onHeaders`/`onData` stops delivery
+ * until `resume` is called; the idle timeout does not run meanwhile (the wait is downstream's, not the
+ * upstream's).
  */
 export interface DispatchHandler {
   onConnect(abort: (reason: Error) => void): void;
@@ -35,15 +36,30 @@ export interface DispatchHandler {
 export class PendingRequest {
   readonly options: DispatchOptions;
   readonly handler: DispatchHandler;
-  /** Set while a connection runs it. */
-  abortOn: ((request: PendingRequest, reason: Error) => void) | undefined;
+  /** The head to write (checked when dispatched), and whether the body goes chunked. */
+  readonly head: string;
+  readonly chunked: boolean;
+  /** The connection running it, while one does. */
+  runner: RequestRunner | undefined;
 
-  constructor(options: DispatchOptions, handler: DispatchHandler) {
+  constructor(options: DispatchOptions, handler: DispatchHandler, head: string, chunked: boolean) {
     this.options = options;
     this.handler = handler;
+    this.head = head;
+    this.chunked = chunked;
   }
 
   readonly abort = (reason: Error): void => {
-    this.abortOn?.(this, reason);
+    this.runner?.abort(this, reason);
   };
+
+  readonly resume = (): void => {
+    this.runner?.resume(this);
+  };
+}
+
+/** What `abort` and `resume` reach: the connection, which ignores calls for a request it no longer runs. */
+export interface RequestRunner {
+  abort(request: PendingRequest, reason: Error): void;
+  resume(request: PendingRequest): void;
 }

@@ -4,6 +4,7 @@
 import { type ConnectionOwner, H1Connection } from './connection.js';
 import { type DispatchHandler, type DispatchOptions, PendingRequest } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
+import { serializeHead } from './request-head.js';
 import type { ResponseLimits } from './response-parser.js';
 
 export interface H1PoolOptions {
@@ -28,7 +29,7 @@ export class H1Pool implements ConnectionOwner {
   readonly #idle: H1Connection[] = [];
   readonly #queue: PendingRequest[] = [];
   #open = 0;
-  #closed = false;
+  #closed: Promise<void> | undefined;
   #drained: (() => void) | undefined;
 
   constructor(address: string, port: number, options: H1PoolOptions) {
@@ -42,7 +43,7 @@ export class H1Pool implements ConnectionOwner {
 
   /** No new requests are taken. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closed !== undefined;
   }
 
   /** Connections open or opening. */
@@ -50,14 +51,22 @@ export class H1Pool implements ConnectionOwner {
     return this.#open;
   }
 
-  /** Sends a request on an idle connection, a new one, or (at the limit) the next one to free up. */
+  /**
+   * Sends a request on an idle connection, a new one, or (at the limit) the next one to free up. A request
+   * that cannot be written, or a closed pool, fails it (`onError`, on a later tick) without a connection.
+   */
   dispatch(options: DispatchOptions, handler: DispatchHandler): void {
-    if (this.#closed) {
-      const err = new UpstreamHttpError('UPSTREAM_POOL_CLOSED', `the pool to ${this.authority} is closed`);
-      queueMicrotask(() => handler.onError(err));
+    let request: PendingRequest;
+    try {
+      if (this.#closed !== undefined) {
+        throw new UpstreamHttpError('UPSTREAM_POOL_CLOSED', `the pool to ${this.authority} is closed`);
+      }
+      const { head, chunked } = serializeHead(options, this.authority);
+      request = new PendingRequest(options, handler, head, chunked);
+    } catch (err) {
+      queueMicrotask(() => handler.onError(err as Error));
       return;
     }
-    const request = new PendingRequest(options, handler);
     const idle = this.#idle.pop();
     if (idle !== undefined) idle.run(request);
     else if (this.#open < this.#options.connections) this.#connect(request);
@@ -66,12 +75,15 @@ export class H1Pool implements ConnectionOwner {
 
   /** Takes no new requests; resolves once those queued and in flight have finished and all is closed. */
   close(): Promise<void> {
-    this.#closed = true;
+    if (this.#closed !== undefined) return this.#closed;
     for (const connection of this.#idle.splice(0)) connection.destroy();
-    if (this.#open === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#drained = resolve;
-    });
+    this.#closed =
+      this.#open === 0
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            this.#drained = resolve;
+          });
+    return this.#closed;
   }
 
   release(connection: H1Connection, keepAliveMs: number | undefined): void {
@@ -80,16 +92,24 @@ export class H1Pool implements ConnectionOwner {
       connection.run(next);
       return;
     }
-    if (this.#closed) {
+    if (this.#closed !== undefined) {
       connection.destroy();
       return;
     }
     const { keepAliveTimeoutMs, keepAliveMaxTimeoutMs } = this.#options;
-    connection.idle(
+    // Closing before the upstream does avoids sending on a connection it is closing: a second early, or
+    // half the time for hints of 2 s and less.
+    const hinted =
       keepAliveMs === undefined
         ? keepAliveTimeoutMs
-        : Math.max(1_000, Math.min(keepAliveMs - 1_000, keepAliveMaxTimeoutMs)),
-    );
+        : keepAliveMs > 2_000
+          ? keepAliveMs - 1_000
+          : keepAliveMs / 2;
+    if (hinted < 1) {
+      connection.destroy(); // `Keep-Alive: timeout=0`
+      return;
+    }
+    connection.idle(Math.min(hinted, keepAliveMaxTimeoutMs));
     this.#idle.push(connection);
   }
 
@@ -99,7 +119,7 @@ export class H1Pool implements ConnectionOwner {
     if (at !== -1) this.#idle.splice(at, 1);
     const next = this.#queue.shift();
     if (next !== undefined) this.#connect(next);
-    else if (this.#open === 0 && this.#closed) this.#drained?.();
+    else if (this.#open === 0 && this.#closed !== undefined) this.#drained?.();
   }
 
   #connect(request: PendingRequest): void {

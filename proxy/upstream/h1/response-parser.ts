@@ -51,6 +51,9 @@ export class ResponseParser {
   #bodiless = false;
   /** Bytes of a line or head split across reads. */
   #pending: Buffer | undefined;
+  /** Bytes read but not parsed yet because the reader paused. */
+  #held: Buffer | undefined;
+  #paused = false;
   /** Body bytes left in a Content-Length body or in the current chunk. */
   #remaining = 0;
   #trailerBytes = 0;
@@ -67,6 +70,8 @@ export class ResponseParser {
   /** Expects the response to a request; a response to `HEAD` has no body whatever its headers say. */
   start(method: string): void {
     this.#state = HEAD;
+    this.#held = undefined;
+    this.#paused = false;
     this.#bodiless = method === 'HEAD';
     this.#pending = undefined;
     this.#trailerBytes = 0;
@@ -78,6 +83,32 @@ export class ResponseParser {
   reset(): void {
     this.#state = IDLE;
     this.#pending = undefined;
+    this.#held = undefined;
+    this.#paused = false;
+  }
+
+  /** Emits nothing more until `resume()`: what is left of the current read is held, not delivered. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Paused by `pause()` and not resumed. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Delivers everything held, ignoring pauses (the connection is ending: nothing more will be read). */
+  flush(): void {
+    while (this.#held !== undefined) this.resume();
+  }
+
+  /** Delivers what was held by `pause()`, then reads on (unless paused again). */
+  resume(): void {
+    this.#paused = false;
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    this.execute(held);
   }
 
   /** The final head has arrived (timeouts after it are body timeouts). */
@@ -92,6 +123,10 @@ export class ResponseParser {
 
   /** Parses `chunk`, emitting events; bytes after the end of the response are left unread. */
   execute(chunk: Buffer): void {
+    if (this.#held !== undefined) {
+      this.#held = Buffer.concat([this.#held, chunk]);
+      return;
+    }
     let data = chunk;
     if (this.#pending !== undefined) {
       data = Buffer.concat([this.#pending, chunk]);
@@ -99,13 +134,22 @@ export class ResponseParser {
     }
     let at = 0;
     while (at < data.length) {
+      if (this.#paused && this.#state !== DONE && this.#state !== IDLE) {
+        this.#held = data.subarray(at);
+        return;
+      }
       switch (this.#state) {
         case HEAD: {
           const end = data.indexOf(CRLF2, at);
-          if (end === -1 || end - at > this.#limits.maxHeaderBytes) {
-            if (data.length - at > this.#limits.maxHeaderBytes) {
-              throw malformed(`the response head is larger than ${this.#limits.maxHeaderBytes} bytes`);
-            }
+          // The limit is on the head without its blank line; up to 3 bytes of that line may be pending.
+          if (
+            end === -1
+              ? data.length - at > this.#limits.maxHeaderBytes + 3
+              : end - at > this.#limits.maxHeaderBytes
+          ) {
+            throw malformed(`the response head is larger than ${this.#limits.maxHeaderBytes} bytes`);
+          }
+          if (end === -1) {
             this.#pending = data.subarray(at);
             return;
           }
