@@ -1,6 +1,6 @@
 // Reads the task's address, zone and id from the ECS task metadata endpoint, version 4 (`$ECS_CONTAINER_METADATA_URI_V4/task`).
 
-import { request } from 'undici';
+import { requestText } from '../http/request-text.js';
 import { ECS_METADATA_TIMEOUT_MS } from './constants.js';
 
 export interface EcsTaskMetadata {
@@ -25,13 +25,8 @@ export async function readEcsTaskMetadata(
   timeoutMs = ECS_METADATA_TIMEOUT_MS,
 ): Promise<EcsTaskMetadata> {
   const url = `${baseUrl.replace(/\/+$/, '')}/task`;
-  const response = await request(url, {
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+  const { status, text } = await requestText(url, { timeoutMs });
+  if (status !== 200) throw new Error(`${url} answered ${status}`);
   let wire: TaskMetadataWire;
   try {
     wire = JSON.parse(text) as TaskMetadataWire;

@@ -1,6 +1,5 @@
 // What each of the proxy's control-plane clients (snapshot watcher, endpoint watcher, registration) is given.
 
-import type { Dispatcher } from 'undici';
 import type { Stats } from '../telemetry/stats.js';
 import type { RequestSigner } from './sigv4-signer.js';
 import type { Timers } from './timers.js';
@@ -16,8 +15,6 @@ export interface ControlPlaneClientOptions {
   readonly timers?: Timers;
   /** @default DEFAULT_CONTROL_PLANE_TIMEOUT_MS */
   readonly requestTimeoutMs?: number;
-  /** @default undici's global dispatcher */
-  readonly dispatcher?: Dispatcher;
   /** Signs control-plane requests (SigV4). @default - unsigned */
   readonly signer?: RequestSigner;
   /** @default a line on stderr */

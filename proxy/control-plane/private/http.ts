@@ -1,6 +1,6 @@
-// One bounded HTTP exchange with the control plane over undici: status, ETag and body text, or a thrown error.
+// One bounded HTTP exchange with the control plane: status, ETag and body text, or a thrown error.
 
-import { request } from 'undici';
+import { requestText } from '../../http/request-text.js';
 import type { ControlPlaneClientOptions } from '../client-options.js';
 
 export interface HttpAnswer {
@@ -17,36 +17,22 @@ export interface HttpCall {
   readonly signal?: AbortSignal;
 }
 
-/**
- * Sends one request with the client's dispatcher and signer; rejects on a network error, a timeout, or an
- * abort. The body is always read.
- */
+/** Sends one request, signed by the client's signer if it has one; rejects on a network error, a timeout, or an abort. */
 export async function call(
   url: string,
   options: HttpCall,
-  client: Pick<ControlPlaneClientOptions, 'dispatcher' | 'signer'> = {},
+  client: Pick<ControlPlaneClientOptions, 'signer'> = {},
 ): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const method = options.method ?? 'GET';
   const headers = client.signer
     ? await client.signer.sign({ method, url, headers: options.headers ?? {}, body: options.body })
     : (options.headers ?? {});
-  const response = await request(url, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: options.body } : {}),
-    signal,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    ...(client.dispatcher !== undefined ? { dispatcher: client.dispatcher } : {}),
-  });
-  const text = await response.body.text();
+  const response = await requestText(url, { ...options, method, headers });
   const etag = response.headers.etag;
   return {
-    status: response.statusCode,
+    status: response.status,
     ...(typeof etag === 'string' ? { etag } : {}),
-    text,
+    text: response.text,
   };
 }
 
