@@ -15,7 +15,12 @@ import { expect, it } from 'vitest';
 import { startTestControlPlane } from '../support/control-plane.js';
 import { loadGenerator } from './proxy/load.js';
 import { cpuSeconds, machineSummary, pinProcess, planCpus, processTree, rssMiB } from './proxy/machine.js';
-import { startDispatchForwarder, startHandParsed, startTcpPipe } from './proxy/node-baselines.js';
+import {
+  startDispatchForwarder,
+  startHandParsed,
+  startHttpServerRawClient,
+  startTcpPipe,
+} from './proxy/node-baselines.js';
 import type { Started } from './proxy/processes.js';
 import { profileText } from './proxy/profile-summary.js';
 import { markdown, type Round, type Summary, summarize, writeChart } from './proxy/report.js';
@@ -52,6 +57,7 @@ const SYSTEM_NAMES = {
   pipe: 'node net pipe (no HTTP)',
   parsed: 'node net, hand-parsed HTTP/1.1 heads',
   forwarder: 'node http + undici dispatch (bare)',
+  rawclient: 'node http server + minimal net client (bare)',
   plain: 'tessera, one plain route',
   quiet: 'tessera, full snapshot, telemetry off',
   full: 'tessera, full snapshot + metrics',
@@ -92,6 +98,7 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
       ['pipe', startTcpPipe],
       ['parsed', startHandParsed],
       ['forwarder', startDispatchForwarder],
+      ['rawclient', startHttpServerRawClient],
     ] as const) {
       if (!wanted(key)) continue;
       const proxy = await start(plan, backend.port);

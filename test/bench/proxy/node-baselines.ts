@@ -1,8 +1,9 @@
 // What Node.js itself costs as a proxy, to tell Tessera's overhead from the platform's: the smallest
 // node:http + undici `Pool.dispatch` forwarder (no routing, no resilience, no telemetry), a plain `net`
-// TCP pipe that never parses HTTP, and between them a `net` forwarder that parses HTTP/1.1 heads itself
-// (what a data path without node:http and undici could cost; it handles only what the bench sends:
-// bodiless requests, Content-Length responses, one request at a time per connection).
+// TCP pipe that never parses HTTP, a `net` forwarder that parses HTTP/1.1 heads itself (what a data path
+// without node:http could cost), and a node:http server with a minimal pooled `net` client (the shape of
+// Tessera's data path without its features). The hand-written ones handle only what the bench sends:
+// bodiless requests, Content-Length responses, one request at a time per connection.
 
 import { type CpuPlan, pinned } from './machine.js';
 import { type Started, startProcess } from './processes.js';
@@ -96,6 +97,70 @@ net.createServer((down) => {
 }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });
 `;
 
+const HTTP_SERVER_RAW_CLIENT = `
+const http = require('node:http');
+const net = require('node:net');
+const BACKEND = Number(process.env.BACKEND_PORT);
+const CRLF2 = Buffer.from('\\r\\n\\r\\n');
+const idle = new Set();
+function connection() {
+  const up = net.connect(BACKEND, '127.0.0.1');
+  up.setNoDelay(true);
+  up.buf = Buffer.alloc(0); up.remaining = -1; up.res = null;
+  up.on('data', (chunk) => {
+    const buf = up.buf.length === 0 ? chunk : Buffer.concat([up.buf, chunk]);
+    let at = 0;
+    for (;;) {
+      if (up.remaining < 0) {
+        const end = buf.indexOf(CRLF2, at);
+        if (end === -1) break;
+        const lines = buf.toString('latin1', at, end).split('\\r\\n');
+        const headers = [];
+        let length = 0;
+        for (let i = 1; i < lines.length; i++) {
+          const colon = lines[i].indexOf(':');
+          const name = lines[i].slice(0, colon);
+          const value = lines[i].slice(colon + 1).trim();
+          const lower = name.toLowerCase();
+          if (lower === 'content-length') length = Number(value);
+          if (lower !== 'connection' && lower !== 'keep-alive') headers.push(name, value);
+        }
+        up.res.writeHead(Number(lines[0].slice(9, 12)), headers);
+        up.remaining = length;
+        at = end + 4;
+      }
+      const n = Math.min(up.remaining, buf.length - at);
+      if (n > 0) up.res.write(buf.subarray(at, at + n));
+      at += n;
+      up.remaining -= n;
+      if (up.remaining !== 0) break;
+      up.remaining = -1;
+      const res = up.res;
+      up.res = null;
+      idle.add(up);
+      res.end();
+    }
+    up.buf = buf.subarray(at);
+  });
+  const gone = () => { idle.delete(up); if (up.res) up.res.destroy(); };
+  up.on('error', gone);
+  up.on('close', gone);
+  return up;
+}
+http.createServer((req, res) => {
+  let up;
+  for (up of idle) break;
+  if (up) idle.delete(up); else up = connection();
+  up.res = res;
+  const raw = req.rawHeaders;
+  let head = req.method + ' ' + req.url + ' HTTP/1.1\\r\\n';
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() !== 'connection') head += raw[i] + ': ' + raw[i + 1] + '\\r\\n';
+  }
+  up.write(head + 'x-forwarded-for: ' + req.socket.remoteAddress + '\\r\\n\\r\\n', 'latin1');
+}).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });
+`;
+
 async function start(
   plan: CpuPlan,
   source: string,
@@ -113,3 +178,5 @@ export const startDispatchForwarder = (plan: CpuPlan, backendPort: number) =>
   start(plan, DISPATCH_FORWARDER, backendPort);
 export const startTcpPipe = (plan: CpuPlan, backendPort: number) => start(plan, TCP_PIPE, backendPort);
 export const startHandParsed = (plan: CpuPlan, backendPort: number) => start(plan, HAND_PARSED, backendPort);
+export const startHttpServerRawClient = (plan: CpuPlan, backendPort: number) =>
+  start(plan, HTTP_SERVER_RAW_CLIENT, backendPort);
