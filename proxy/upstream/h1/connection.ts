@@ -34,6 +34,10 @@ export class H1Connection implements RequestRunner {
   /** Set when the connection must close after the current response (framing no longer trusted). */
   #reusable = true;
   #idleTimeoutMs = 0;
+  /** The socket's inactivity timeout as last set: re-set only when it changes (each call re-arms a timer). */
+  #timeoutMs = -1;
+  /** While idle in the pool: when it is to be closed (the pool sweeps; see `H1Pool.release`). */
+  idleUntil = 0;
 
   /** Opens a connection for `first`, which runs on it once it is connected. */
   constructor(owner: ConnectionOwner, first: PendingRequest) {
@@ -42,7 +46,7 @@ export class H1Connection implements RequestRunner {
     this.#request = first;
     const socket = connect({ host: owner.address, port: owner.port, noDelay: true });
     this.#socket = socket;
-    socket.setTimeout(owner.connectTimeoutMs);
+    this.#setTimeout(owner.connectTimeoutMs);
     socket.once('connect', this.#onConnect);
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
@@ -60,7 +64,7 @@ export class H1Connection implements RequestRunner {
     handler.onConnect(request.abort);
     if (this.#request !== request) return; // aborted before a byte was written
     this.#idleTimeoutMs = options.idleTimeoutMs;
-    this.#socket.setTimeout(options.idleTimeoutMs);
+    this.#setTimeout(options.idleTimeoutMs);
     this.#socket.resume();
     const body = options.body;
     if (body === null) {
@@ -90,14 +94,9 @@ export class H1Connection implements RequestRunner {
     if (this.#request !== request || !this.#parser.paused) return;
     this.#parser.resume();
     if (this.#request === request && !this.#parser.paused) {
-      this.#socket.setTimeout(this.#idleTimeoutMs);
+      this.#setTimeout(this.#idleTimeoutMs);
       this.#socket.resume();
     }
-  }
-
-  /** Waits idle for the next request; closed after `keepAliveMs` without one. */
-  idle(keepAliveMs: number): void {
-    this.#socket.setTimeout(keepAliveMs);
   }
 
   /** Closes an idle connection (pool closing). */
@@ -138,14 +137,14 @@ export class H1Connection implements RequestRunner {
   #pause(): void {
     this.#parser.pause();
     this.#socket.pause();
-    this.#socket.setTimeout(0);
+    this.#setTimeout(0);
   }
 
   // Socket events.
 
   readonly #onConnect = (): void => {
     this.#connected = true;
-    this.#socket.setTimeout(0);
+    this.#setTimeout(0);
     const first = this.#request!;
     this.#request = undefined;
     this.run(first);
@@ -198,7 +197,7 @@ export class H1Connection implements RequestRunner {
         ),
       );
     } else {
-      this.#socket.destroy(); // idle past its keep-alive time
+      this.#socket.destroy(); // idle, and silent for a request's whole idle timeout
     }
   };
 
@@ -208,6 +207,12 @@ export class H1Connection implements RequestRunner {
     }
     this.#owner.dropped(this);
   };
+
+  #setTimeout(ms: number): void {
+    if (ms === this.#timeoutMs) return;
+    this.#timeoutMs = ms;
+    this.#socket.setTimeout(ms);
+  }
 
   /** Ends the current request with `err` and closes the connection (what it carried is unknown now). */
   #fail(err: Error): void {

@@ -30,6 +30,8 @@ export class H1Pool implements ConnectionOwner {
   readonly #queue: PendingRequest[] = [];
   #open = 0;
   #closed: Promise<void> | undefined;
+  /** Closes idle connections past their keep-alive time; armed while there are idle connections. */
+  #sweepTimer: ReturnType<typeof setTimeout> | undefined;
   #drained: (() => void) | undefined;
 
   constructor(address: string, port: number, options: H1PoolOptions) {
@@ -77,6 +79,8 @@ export class H1Pool implements ConnectionOwner {
   close(): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     for (const connection of this.#idle.splice(0)) connection.destroy();
+    if (this.#sweepTimer !== undefined) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
     this.#closed =
       this.#open === 0
         ? Promise.resolve()
@@ -109,8 +113,11 @@ export class H1Pool implements ConnectionOwner {
       connection.destroy(); // `Keep-Alive: timeout=0`
       return;
     }
-    connection.idle(Math.min(hinted, keepAliveMaxTimeoutMs));
+    // One pool timer, not a socket timer re-armed per request, ends idle connections.
+    const keepAlive = Math.min(hinted, keepAliveMaxTimeoutMs);
+    connection.idleUntil = Date.now() + keepAlive;
     this.#idle.push(connection);
+    this.#sweepIn(keepAlive);
   }
 
   dropped(connection: H1Connection): void {
@@ -121,6 +128,29 @@ export class H1Pool implements ConnectionOwner {
     if (next !== undefined) this.#connect(next);
     else if (this.#open === 0 && this.#closed !== undefined) this.#drained?.();
   }
+
+  #sweepIn(ms: number): void {
+    if (this.#sweepTimer !== undefined) return;
+    this.#sweepTimer = setTimeout(this.#sweep, ms);
+    this.#sweepTimer.unref();
+  }
+
+  readonly #sweep = (): void => {
+    this.#sweepTimer = undefined;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    let kept = 0;
+    for (const connection of this.#idle) {
+      if (connection.idleUntil <= now) {
+        connection.destroy();
+      } else {
+        this.#idle[kept++] = connection;
+        next = Math.min(next, connection.idleUntil - now);
+      }
+    }
+    this.#idle.length = kept;
+    if (kept > 0) this.#sweepIn(next);
+  };
 
   #connect(request: PendingRequest): void {
     this.#open++;

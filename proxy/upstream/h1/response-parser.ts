@@ -37,7 +37,12 @@ const MAX_TRAILER_BYTES = 16 * 1024;
 /** Control characters other than HTAB: never valid in a head line (this also finds a bare CR or LF). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 tchar: 1 for the characters a header name may have. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  TOKEN_CHARS[c.charCodeAt(0)] = 1;
+}
+const isTokenChar = (c: number): boolean => c < 128 && TOKEN_CHARS[c] === 1;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: .*)?$/;
 
 /**
@@ -243,38 +248,66 @@ export class ResponseParser {
   }
 
   #head(text: string, more: boolean): void {
-    const lines = text.split('\r\n');
-    const statusLine = STATUS_LINE.exec(lines[0]!);
-    if (statusLine === null || CONTROL.test(lines[0]!)) {
+    // One pass over the characters (regular expressions per line cost several times more here).
+    const length = text.length;
+    let at = text.indexOf('\r\n');
+    if (at === -1) at = length;
+    const statusText = text.slice(0, at);
+    const statusLine = STATUS_LINE.exec(statusText);
+    if (statusLine === null || CONTROL.test(statusText)) {
       throw malformed(
-        `the status line ${JSON.stringify(lines[0]!.slice(0, 64))} is not "HTTP/1.x NNN reason"`,
+        `the status line ${JSON.stringify(statusText.slice(0, 64))} is not "HTTP/1.x NNN reason"`,
       );
     }
     const minor = statusLine[1] === '1' ? 1 : 0;
     const status = Number(statusLine[2]);
-    if (lines.length - 1 > this.#limits.maxHeaderCount) {
-      throw malformed(
-        `the response has ${lines.length - 1} headers; at most ${this.#limits.maxHeaderCount} are accepted`,
-      );
-    }
-    const headers = new Array<string>((lines.length - 1) * 2);
+    const headers: string[] = [];
     let contentLength = -1;
     let transferEncoding: string | undefined;
     let close = false;
     let keepAliveToken = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const first = line.charCodeAt(0);
-      if (first === 0x20 || first === 0x09) throw malformed('a header line is folded (obs-fold)');
-      if (CONTROL.test(line)) throw malformed('a control character, bare CR or bare LF in a header line');
-      const colon = line.indexOf(':');
-      const name = colon === -1 ? '' : line.slice(0, colon);
-      if (!TOKEN.test(name)) {
-        throw malformed(`the header line ${JSON.stringify(line.slice(0, 64))} has no valid "name:"`);
+    at += 2;
+    while (at < length) {
+      let i = at;
+      while (i < length && isTokenChar(text.charCodeAt(i))) i++;
+      if (i === at || i === length || text.charCodeAt(i) !== 0x3a /* : */) {
+        const first = text.charCodeAt(at);
+        if (first === 0x20 || first === 0x09) throw malformed('a header line is folded (obs-fold)');
+        const eol = text.indexOf('\r\n', at);
+        const bad = text.slice(at, eol === -1 ? length : eol);
+        throw malformed(`the header line ${JSON.stringify(bad.slice(0, 64))} has no valid "name:"`);
       }
-      const value = trimWhitespace(line, colon + 1);
-      headers[(i - 1) * 2] = name;
-      headers[(i - 1) * 2 + 1] = value;
+      const name = text.slice(at, i);
+      i++;
+      // Every index below is checked against `length` first: reading past it would deoptimize the loop.
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        if (c !== 0x20 && c !== 0x09) break;
+        i++;
+      }
+      const valueStart = i;
+      let valueEnd = i;
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x0d) break;
+        if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+          throw malformed('a control character, bare CR or bare LF in a header line');
+        }
+        i++;
+        if (c !== 0x20 && c !== 0x09) valueEnd = i;
+      }
+      if (i < length) {
+        if (i + 1 === length || text.charCodeAt(i + 1) !== 0x0a)
+          throw malformed('a bare CR in a header line');
+        at = i + 2;
+      } else {
+        at = length;
+      }
+      const value = text.slice(valueStart, valueEnd);
+      headers.push(name, value);
+      if (headers.length > this.#limits.maxHeaderCount * 2) {
+        throw malformed(`the response has more than ${this.#limits.maxHeaderCount} headers`);
+      }
       switch (name.length) {
         case 10: {
           const lower = name.toLowerCase();
@@ -307,7 +340,6 @@ export class ResponseParser {
           break;
       }
     }
-
     if (status < 200) {
       // 1xx: informational, read past. 101 would switch protocols, and no request of ours asks for it.
       if (status === 101) throw malformed('101 Switching Protocols to a request that asked for no upgrade');
@@ -362,12 +394,4 @@ function chunkSize(line: string): number {
   }
   if (CONTROL.test(line)) throw malformed('a control character in a chunk-size line');
   return size;
-}
-
-/** `line` from `start`, without leading and trailing SP/HTAB (String.trim would also take NBSP and others). */
-function trimWhitespace(line: string, start: number): string {
-  let end = line.length;
-  while (start < end && (line.charCodeAt(start) === 0x20 || line.charCodeAt(start) === 0x09)) start++;
-  while (end > start && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
-  return line.slice(start, end);
 }

@@ -605,7 +605,7 @@ describe('ResponseParser', () => {
       const ok = 'HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n';
       expect(parse([ok], { limits }).recorder.events).toEqual(['head 200', 'end false']);
       const err = refuse('HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nContent-Length: 0\r\n\r\n', { limits });
-      expect(err.message).toMatch(/the response has 4 headers; at most 3 are accepted/);
+      expect(err.message).toMatch(/the response has more than 3 headers/);
     });
 
     it('refuses a control character in a trailer', () => {
