@@ -1,6 +1,7 @@
 // Tessera under test: the meshes the bench routes through, declared with the official App Mesh client,
 // and the proxies started as users run them (`tessera proxy`, one process each).
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AppMeshClient,
@@ -17,6 +18,18 @@ import { type CpuPlan, pinned } from './machine.js';
 import { type Started, startProcess } from './processes.js';
 
 const CLI = join(import.meta.dirname, '../../../dist/cli/tessera.js');
+
+/**
+ * The Node/V8 flags of the proxy image's ENTRYPOINT (`proxy/Dockerfile`): the bench runs the proxy as it
+ * ships, heap settings included.
+ */
+export const IMAGE_NODE_FLAGS: readonly string[] = (() => {
+  const dockerfile = readFileSync(join(import.meta.dirname, '../../../proxy/Dockerfile'), 'utf8');
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  if (entrypoint === null) throw new Error('proxy/Dockerfile has no exec-form ENTRYPOINT');
+  const argv = JSON.parse(entrypoint[1]!) as string[];
+  return argv.slice(1, argv.indexOf('dist/cli/tessera.js'));
+})();
 export const SERVICE = 'app.local';
 
 const PORT = 8080;
@@ -178,7 +191,7 @@ export interface ProxyOptions {
   readonly env?: Record<string, string>;
   /** The CLI to run, for comparing another build (a copy of `dist/`). @default this tree's dist/ */
   readonly cli?: string;
-  /** Node/V8 flags for this proxy (e.g. the heap settings of the proxy image). */
+  /** Node/V8 flags for this proxy. @default IMAGE_NODE_FLAGS */
   readonly nodeArgs?: readonly string[];
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the proxy exits. */
   readonly profileDir?: string;
@@ -193,7 +206,7 @@ export async function startTesseraProxy(
     process.execPath,
     // BENCH_NODE_ARGS: V8/Node flags to try on the proxies (e.g. `--max-semi-space-size=4`).
     ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    ...(options.nodeArgs ?? []),
+    ...(options.nodeArgs ?? IMAGE_NODE_FLAGS),
     ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
     options.cli ?? CLI,
     'proxy',
