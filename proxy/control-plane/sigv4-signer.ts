@@ -52,7 +52,7 @@ export function createSigV4Signer(options: SigV4SignerOptions): RequestSigner {
         ...(url.port !== '' ? { port: Number(url.port) } : {}),
         path: url.pathname,
         query,
-        // `host` is signed, so it is sent exactly as signed (undici would otherwise derive it itself).
+        // `host` is signed, so it is sent exactly as signed (node:http would otherwise derive it itself).
         headers: { ...request.headers, host: url.host },
         ...(request.body !== undefined ? { body: request.body } : {}),
       });

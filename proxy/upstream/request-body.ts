@@ -11,7 +11,7 @@ export type RequestBody =
 /**
  * Reads `req`'s body: a declared length over `limit` is streamed at once; otherwise bytes are buffered
  * until the end, or until they pass `limit` (chunked bodies), when what was read is sent first and the rest
- * streamed. A stream is fed through a `PassThrough` so undici aborting an attempt never destroys `req` (the
+ * streamed. A stream is fed through a `PassThrough` so an aborted attempt never destroys `req` (the
  * client must still get our reply); `releaseBody` lets the rest drain.
  */
 export function readRequestBody(

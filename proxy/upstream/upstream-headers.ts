@@ -1,8 +1,8 @@
-// The last guard on request headers before undici: it rejects hop-by-hop framing headers outright.
+// The last guard on request headers before the upstream pool: it drops hop-by-hop framing headers outright.
 
 /**
- * `headers` without `connection`, `keep-alive`, `transfer-encoding`, `upgrade` and `expect`, which undici
- * refuses (or turns into connection behaviour) and which never cross a proxy. The caller normally removed
+ * `headers` without `connection`, `keep-alive`, `transfer-encoding`, `upgrade` and `expect`: the pool writes
+ * the body's framing itself, and these never cross a proxy. The caller normally removed
  * them already, so the array is returned as is unless one is found; names are compared by length first.
  */
 export function upstreamHeaders(headers: string[]): string[] {
