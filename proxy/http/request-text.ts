@@ -1,7 +1,7 @@
 // The proxy's own small HTTP calls (control plane, ECS task metadata) over node:http(s): the data path has
 // its own client (upstream/h1), and loading undici only for these would cost the sidecar ~20 MB of RSS.
 
-import { type IncomingHttpHeaders, request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 
 export interface TextRequest {
   readonly method?: string;
