@@ -19,6 +19,8 @@ export interface AcceptedRequestHead {
   readonly path: string;
   /** The raw query without `?`; `''` when there is none. */
   readonly query: string;
+  /** The body's declared length: 0 for none, -1 for chunked (read from the raw headers, so Node never has to build `req.headers`). */
+  readonly bodyLength: number;
 }
 
 /**
@@ -97,17 +99,29 @@ export function checkRequestHead(
   const path = normalizePath(rawPath);
   if (typeof path !== 'string') return reject(400, path.reason);
 
-  return { ok: true, authority, hostHeader: formatAuthority(authority), scheme, path, query };
+  return {
+    ok: true,
+    authority,
+    hostHeader: formatAuthority(authority),
+    scheme,
+    path,
+    query,
+    bodyLength: framing.bodyLength,
+  };
 }
 
 function reject(status: RejectedRequestHead['status'], reason: string): RejectedRequestHead {
   return { ok: false, status, reason };
 }
 
-/** The `Host` value when the framing headers are sound, else why they are not. */
-function checkHeaders(raw: readonly string[], minorVersion: number): { host: string | undefined } | string {
+/** The `Host` value and the body's length when the framing headers are sound, else why they are not. */
+function checkHeaders(
+  raw: readonly string[],
+  minorVersion: number,
+): { host: string | undefined; bodyLength: number } | string {
   let host: string | undefined;
   let transferEncoding: string | undefined;
+  let contentLength = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     // Only the names below matter here; compare lengths first to keep this loop cheap.
@@ -119,6 +133,7 @@ function checkHeaders(raw: readonly string[], minorVersion: number): { host: str
       transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
     } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
       if (!isDigits(raw[i + 1]!)) return 'the Content-Length header is not a number';
+      contentLength = Number(raw[i + 1]!);
     }
   }
   if (transferEncoding !== undefined) {
@@ -126,8 +141,9 @@ function checkHeaders(raw: readonly string[], minorVersion: number): { host: str
     if (transferEncoding.trim().toLowerCase() !== 'chunked') {
       return `Transfer-Encoding must be exactly "chunked", got "${transferEncoding}"`;
     }
+    return { host, bodyLength: -1 };
   }
-  return { host };
+  return { host, bodyLength: contentLength };
 }
 
 function isDigits(value: string): boolean {

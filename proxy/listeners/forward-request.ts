@@ -33,7 +33,8 @@ export function forwardRequest(
   target: ForwardTarget,
 ): void {
   const path = target.path ?? (head.query === '' ? head.path : `${head.path}?${head.query}`);
-  const observation = target.telemetry?.start(req, path, head.hostHeader, target.labels ?? {});
+  const observation = target.telemetry?.start(req, path, head, target.labels ?? {});
+  // One object shape per call (optional fields set, possibly undefined): these are built per request.
   forward({
     req,
     res,
@@ -45,13 +46,14 @@ export function forwardRequest(
       scheme: head.scheme,
       host: target.host ?? head.hostHeader,
     }),
-    ...(target.retryPolicy !== undefined ? { retryPolicy: target.retryPolicy } : {}),
+    bodyLength: head.bodyLength,
+    retryPolicy: target.retryPolicy,
     timeout: target.timeout,
     budget: target.cluster.budget,
     stats: target.stats,
     responseHeaders: responseHeadersForDownstream,
-    ...(observation?.observeAttempt !== undefined ? { observeAttempt: observation.observeAttempt } : {}),
-    ...(observation !== undefined ? { done: observation.done } : {}),
+    observeAttempt: observation?.observeAttempt,
+    done: observation?.done,
   });
 }
 
@@ -91,8 +93,9 @@ export function forwardToRoute(
     retryPolicy: route.retryPolicy,
     timeout: route.timeout,
     stats,
-    ...(choice.path !== undefined ? { path: choice.path } : {}),
-    ...(choice.host !== undefined ? { host: choice.host } : {}),
-    ...(telemetry !== undefined ? { telemetry, labels: choice.labels() ?? {} } : {}),
+    path: choice.path,
+    host: choice.host,
+    telemetry,
+    labels: telemetry !== undefined ? (choice.labels() ?? {}) : undefined,
   });
 }

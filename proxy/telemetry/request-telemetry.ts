@@ -38,7 +38,13 @@ export class RequestTelemetry {
   }
 
   /** Starts observing `req` (call when it arrives); `path` is what was routed on. */
-  start(req: IncomingMessage, path: string, authority: string, labels: RequestLabels): RequestObservation {
+  start(
+    req: IncomingMessage,
+    path: string,
+    head: { readonly hostHeader: string; readonly bodyLength: number },
+    labels: RequestLabels,
+  ): RequestObservation {
+    const authority = head.hostHeader;
     const started = performance.now();
     const startTime = Date.now();
     const tracer = this.#tracer;
@@ -60,7 +66,7 @@ export class RequestTelemetry {
           };
     const done = (outcome: ForwardOutcome): void => {
       const latencyMs = performance.now() - started;
-      const bytesIn = Number(req.headers['content-length'] ?? 0) || 0;
+      const bytesIn = Math.max(0, head.bodyLength);
       if (labels.metricKey !== undefined) {
         this.#recorder.record(labels.metricKey, {
           status: outcome.status,

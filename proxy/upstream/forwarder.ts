@@ -27,6 +27,8 @@ export interface UpstreamCall {
   readonly path: string;
   /** Flat raw header array, already cleaned for the upstream by the caller. */
   readonly headers: string[];
+  /** The request body's declared length (0 none, -1 chunked), when the caller has it. @default - read from `req.headers` */
+  readonly bodyLength?: number;
   /** @default - no retries */
   readonly retryPolicy?: RetryPolicy;
   /** `perRequestMs` covers every attempt; `idleMs` limits silence from the upstream. 0 disables either. */
@@ -141,7 +143,7 @@ class Exchange implements AttemptOwner {
       this.#deadline = Date.now() + timeout.perRequestMs;
       this.#requestTimer = setTimeout(this.#onRequestTimeout, timeout.perRequestMs);
     }
-    const declared = declaredLength(req);
+    const declared = this.#call.bodyLength ?? declaredLength(req);
     if (declared === 0) {
       this.#next();
       return;

@@ -200,6 +200,24 @@ describe('checkRequestHead: what Node lets through', () => {
   });
 });
 
+describe('checkRequestHead: the body length', () => {
+  it('is the Content-Length', async () => {
+    const echo = await accepted('POST /p HTTP/1.1\r\nHost: svc\r\nContent-Length: 5\r\n\r\nhello');
+    expect(echo.head.bodyLength).toBe(5);
+  });
+
+  it('is -1 for a chunked body', async () => {
+    const echo = await accepted(
+      'POST /p HTTP/1.1\r\nHost: svc\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+    );
+    expect(echo.head.bodyLength).toBe(-1);
+  });
+
+  it('is 0 without either header', async () => {
+    expect((await accepted(get('/p', 'svc'))).head.bodyLength).toBe(0);
+  });
+});
+
 describe('checkRequestHead: the authority', () => {
   it('takes the Host header for an origin-form target, lower-cased', async () => {
     const echo = await accepted(get('/p?q=1', 'Colors.Demo.Local:8080'));
@@ -210,6 +228,7 @@ describe('checkRequestHead: the authority', () => {
       scheme: 'http',
       path: '/p',
       query: 'q=1',
+      bodyLength: 0,
     });
   });
 
