@@ -21,7 +21,7 @@ import { type HttpListener, startHttpListener } from './listeners/http-listener.
 import { createInboundHandler, type InboundConfig } from './listeners/inbound-listener.js';
 import { createOutboundHandler, type OutboundConfig } from './listeners/outbound-listener.js';
 import { buildGatewayTable } from './routing/gateway-table.js';
-import { buildRouteTable } from './routing/index.js';
+import { buildRouteTable, RouteMemo } from './routing/index.js';
 import { createAccessLog } from './telemetry/access-log/index.js';
 import { createMetrics } from './telemetry/metrics/index.js';
 import { type RequestLabels, RequestTelemetry } from './telemetry/request-telemetry.js';
@@ -279,16 +279,22 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
         labels: inboundLabels,
       });
     }
+    // Route objects live as long as this snapshot: its lookups key on them.
+    const outboundStats = new RouteMemo((route: RequestRoute, service: string) =>
+      cachedStats(routeStatsCache, stats, {
+        direction: 'outbound',
+        virtual_service: service,
+        route: route.name,
+      }),
+    );
+    const outboundLabels = new RouteMemo((route: RequestRoute, service: string, clusterId: string) =>
+      labelsFor(service, route.name, clusterId),
+    );
     outbound = {
       routes,
-      statsFor: (service: string, route: RequestRoute) =>
-        cachedStats(routeStatsCache, stats, {
-          direction: 'outbound',
-          virtual_service: service,
-          route: route.name,
-        }),
+      statsFor: (service: string, route: RequestRoute) => outboundStats.get(route, service),
       labelsFor: (service: string, route: RequestRoute, clusterId: string) =>
-        labelsFor(service, route.name, clusterId),
+        outboundLabels.get(route, service, clusterId),
     };
     applyAccessLog(snapshot);
     inbound = nextInbound;
