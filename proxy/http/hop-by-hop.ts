@@ -14,6 +14,14 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'http2-settings',
 ]);
 
+/** Lengths of the names above: most headers are ruled out without lower-casing them. */
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP_HEADERS].map((name) => name.length));
+
+/** Whether `name` (any case) is always hop-by-hop. */
+export function isHopByHop(name: string): boolean {
+  return HOP_BY_HOP_LENGTHS.has(name.length) && HOP_BY_HOP_HEADERS.has(name.toLowerCase());
+}
+
 /**
  * The header names listed in `Connection` headers (lower-case), which are hop-by-hop for this message.
  * Returns a shared empty array when there are none beyond the always-dropped ones, so a request with

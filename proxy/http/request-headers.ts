@@ -1,6 +1,6 @@
 // The headers of a request as the proxy forwards it upstream: hop-by-hop and spoofable headers replaced by its own.
 
-import { connectionNominated, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
+import { connectionNominated, isHopByHop } from './hop-by-hop.js';
 
 export interface UpstreamRequestHeaderOptions {
   /** The downstream peer's address (this hop's client): the whole `X-Forwarded-For`. */
@@ -11,8 +11,10 @@ export interface UpstreamRequestHeaderOptions {
   readonly host: string;
 }
 
-/** Headers the proxy sets itself, so a client's own are dropped (lower-case). */
-const REPLACED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto']);
+/** Headers the proxy sets itself, so a client's own are dropped, and `expect` (lower-case). */
+const DROPPED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'expect']);
+const DROPPED_LENGTHS = new Set([...DROPPED].map((name) => name.length));
+const INTERNAL_PREFIX = 'x-tessera-';
 
 /**
  * `rawHeaders` (flat `[name, value, …]`) for the upstream request, names in the case received:
@@ -30,10 +32,17 @@ export function requestHeadersForUpstream(
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP_HEADERS.has(lower) || REPLACED.has(lower) || lower === 'expect') continue;
-    if (lower.startsWith('x-tessera-')) continue;
-    if (nominated.length > 0 && nominated.includes(lower)) continue;
+    // Lengths first: most names are ruled out without being lower-cased.
+    if (isHopByHop(name)) continue;
+    if (DROPPED_LENGTHS.has(name.length) && DROPPED.has(name.toLowerCase())) continue;
+    if (
+      name.length >= INTERNAL_PREFIX.length &&
+      (name.charCodeAt(0) | 0x20) === 0x78 /* x or X */ &&
+      name.slice(0, INTERNAL_PREFIX.length).toLowerCase() === INTERNAL_PREFIX
+    ) {
+      continue;
+    }
+    if (nominated.length > 0 && nominated.includes(name.toLowerCase())) continue;
     out.push(name, rawHeaders[i + 1]!);
   }
   out.push(

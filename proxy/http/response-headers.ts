@@ -1,6 +1,6 @@
 // The headers of an upstream response as the proxy sends it downstream: without hop-by-hop headers.
 
-import { connectionNominated, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
+import { connectionNominated, isHopByHop } from './hop-by-hop.js';
 
 /**
  * `rawHeaders` (flat `[name, value, …]`) without hop-by-hop headers and those named in `Connection`,
@@ -11,9 +11,8 @@ export function responseHeadersForDownstream(rawHeaders: readonly string[]): str
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP_HEADERS.has(lower)) continue;
-    if (nominated.length > 0 && nominated.includes(lower)) continue;
+    if (isHopByHop(name)) continue;
+    if (nominated.length > 0 && nominated.includes(name.toLowerCase())) continue;
     out.push(name, rawHeaders[i + 1]!);
   }
   return out;
