@@ -623,7 +623,9 @@ describe('sidecar constants', () => {
   it("match the Dockerfile's health check", () => {
     const dockerfile = readFileSync(new URL('../../../proxy/Dockerfile', import.meta.url), 'utf8');
     expect(dockerfile).toContain(`CMD ["node", "-e", "${READY_CHECK_SCRIPT}"]`);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/tessera.js", "proxy"]');
+    expect(dockerfile).toContain(
+      'ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/cli/tessera.js", "proxy"]',
+    );
     expect(dockerfile).toMatch(/useradd --uid 1337 /);
   });
 });
