@@ -104,6 +104,11 @@ export class H1Connection implements RequestRunner {
     this.#socket.destroy();
   }
 
+  /** Open and not ending: an idle connection the upstream closed stays in the pool until 'close' fires. */
+  get usable(): boolean {
+    return !this.#socket.destroyed && this.#reusable;
+  }
+
   // The parser's events.
 
   onResponseHead(status: number, headers: string[]): void {
@@ -230,6 +235,7 @@ export class H1Connection implements RequestRunner {
 
   readonly #onBodyData = (data: Buffer | string): void => {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    if (chunk.length === 0) return; // an empty chunk would end a chunked body
     const socket = this.#socket;
     let flushed: boolean;
     if (this.#chunked) {

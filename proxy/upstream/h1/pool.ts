@@ -69,7 +69,8 @@ export class H1Pool implements ConnectionOwner {
       queueMicrotask(() => handler.onError(err as Error));
       return;
     }
-    const idle = this.#idle.pop();
+    let idle = this.#idle.pop();
+    while (idle !== undefined && !idle.usable) idle = this.#idle.pop();
     if (idle !== undefined) idle.run(request);
     else if (this.#open < this.#options.connections) this.#connect(request);
     else this.#queue.push(request);
