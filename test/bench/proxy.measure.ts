@@ -363,6 +363,12 @@ function targets(summaries: readonly Summary[]): string[] {
   };
   const full50 = get('full', 50);
   check('throughput at c=50 ≥ 0.6× nginx', full50?.vsNginx, (v) => v >= 0.6, '×');
+  const ceiling = get('rawclient', 50)?.vsNginx;
+  if (ceiling !== undefined && !Number.isNaN(ceiling)) {
+    lines.push(
+      `  (context: a bare node:http server with a minimal net client, no features, reaches ${ceiling.toFixed(3)}× — the ceiling of a data path on node:http)`,
+    );
+  }
   check('proxy CPU at c=50 ≤ 100 µs/request', full50?.cpuUs, (v) => v <= 100, ' µs');
   check('added p50 at c=1 ≤ 0.2 ms', get('full', 1)?.addedP50, (v) => v <= 0.2, ' ms');
   const full10 = get('full', 10);
