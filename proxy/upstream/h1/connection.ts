@@ -18,7 +18,14 @@ export interface ConnectionOwner {
   release(connection: H1Connection, keepAliveMs: number | undefined): void;
   /** The connection is closed (or failed to open); it is not to be used again. */
   dropped(connection: H1Connection): void;
+  /** Sends `request` again, first in line, on a connection opened for it. */
+  replay(request: PendingRequest): void;
 }
+
+/** Methods without side effects (RFC 9110 §9.2.1): the only ones sent twice without being asked to. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** How a keep-alive connection the upstream closed while it sat idle fails the next request on it. */
+const STALE_CONNECTION_ERRORS = new Set(['UPSTREAM_CLOSED', 'ECONNRESET', 'EPIPE']);
 
 const CLOSED_BEFORE_RESPONSE = 'the upstream closed the connection before the response ended';
 
@@ -36,6 +43,10 @@ export class H1Connection implements RequestRunner {
   #idleTimeoutMs = 0;
   /** The socket's inactivity timeout as last set: re-set only when it changes (each call re-arms a timer). */
   #timeoutMs = -1;
+  /** Requests completed on this connection. */
+  #served = 0;
+  /** A byte of the current request's response has arrived. */
+  #heard = false;
   /** While idle in the pool: when it is to be closed (the pool sweeps; see `H1Pool.release`). */
   idleUntil = 0;
 
@@ -60,6 +71,7 @@ export class H1Connection implements RequestRunner {
     this.#request = request;
     const { options, handler } = request;
     request.runner = this;
+    this.#heard = false;
     this.#parser.start(options.method);
     handler.onConnect(request.abort);
     if (this.#request !== request) return; // aborted before a byte was written
@@ -125,6 +137,7 @@ export class H1Connection implements RequestRunner {
     const request = this.#request!;
     this.#request = undefined;
     request.runner = undefined;
+    this.#served++;
     // Bytes after the response, or a body the upstream did not wait for: the framing is lost.
     const reusable = this.#reusable && !extraBytes && this.#parser.keepAlive && this.#body === undefined;
     if (this.#body !== undefined) this.#stopBody();
@@ -161,6 +174,7 @@ export class H1Connection implements RequestRunner {
       this.#socket.destroy();
       return;
     }
+    this.#heard = true;
     try {
       this.#parser.execute(chunk);
     } catch (err) {
@@ -228,7 +242,26 @@ export class H1Connection implements RequestRunner {
     this.#parser.reset();
     if (this.#body !== undefined) this.#stopBody();
     this.#socket.destroy();
+    if (this.#isStale(request, err)) {
+      // The upstream closed this kept-alive connection as the request went out (the race every HTTP/1.1
+      // client has): nothing was answered, so a safe request with a replayable body goes again, once.
+      request.replayed = true;
+      this.#owner.replay(request);
+      return;
+    }
     request.handler.onError(err);
+  }
+
+  #isStale(request: PendingRequest, err: Error): boolean {
+    const { method, body } = request.options;
+    return (
+      this.#served > 0 &&
+      !this.#heard &&
+      !request.replayed &&
+      STALE_CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') &&
+      SAFE_METHODS.has(method) &&
+      (body === null || Buffer.isBuffer(body))
+    );
   }
 
   // Streaming a request body.

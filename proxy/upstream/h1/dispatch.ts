@@ -41,6 +41,8 @@ export class PendingRequest {
   readonly chunked: boolean;
   /** The connection running it, while one does. */
   runner: RequestRunner | undefined;
+  /** Sent again on a fresh connection already, after a reused one turned out closed (see `H1Connection`). */
+  replayed = false;
 
   constructor(options: DispatchOptions, handler: DispatchHandler, head: string, chunked: boolean) {
     this.options = options;

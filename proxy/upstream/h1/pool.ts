@@ -121,6 +121,11 @@ export class H1Pool implements ConnectionOwner {
     this.#sweepIn(keepAlive);
   }
 
+  replay(request: PendingRequest): void {
+    // First in line; the failed connection's 'close' (`dropped`) opens the connection it runs on.
+    this.#queue.unshift(request);
+  }
+
   dropped(connection: H1Connection): void {
     this.#open--;
     const at = this.#idle.indexOf(connection);

@@ -479,6 +479,65 @@ describe('H1Pool', () => {
     });
   });
 
+  describe('a kept-alive connection the upstream closed as the request went out', () => {
+    // The upstream answers the first request on a connection, then drops the connection when the next
+    // request arrives on it without a byte of answer: what a keep-alive timeout racing a request looks like.
+    const closesSecondRequest = () =>
+      rawServer((req) => {
+        if (req.connection.requests === 1) req.write(ok(`answer ${req.index}`));
+        else req.connection.socket.destroy();
+      });
+
+    it('sends a GET again, once, on a fresh connection', async () => {
+      const server = await closesSecondRequest();
+      const upstream = pool(server.port);
+      expect(bodyText(await send(upstream))).toBe('answer 0');
+      const second = await send(upstream, { path: '/again' });
+      expect(second.error).toBeUndefined();
+      expect(bodyText(second)).toBe('answer 2');
+      expect(server.connections).toHaveLength(2);
+      expect(server.requests.map((r) => r.path)).toEqual(['/', '/again', '/again']);
+    });
+
+    it('does not send a POST twice: it fails with UPSTREAM_CLOSED', async () => {
+      const server = await closesSecondRequest();
+      const upstream = pool(server.port);
+      expect(bodyText(await send(upstream))).toBe('answer 0');
+      const post = await send(upstream, { method: 'POST', body: Buffer.from('once') });
+      expect(post.error?.code).toBe('UPSTREAM_CLOSED');
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it('does not replay on a fresh connection, nor twice', async () => {
+      // Every request after the first on any connection is dropped, and so is the first on the second one.
+      const server = await rawServer((req) => {
+        if (req.index === 0) req.write(ok('first'));
+        else req.connection.socket.destroy();
+      });
+      const upstream = pool(server.port);
+      expect(bodyText(await send(upstream))).toBe('first');
+      const second = await send(upstream);
+      expect(second.error?.code).toBe('UPSTREAM_CLOSED');
+      expect(server.requests).toHaveLength(3);
+    });
+
+    it('does not replay once a byte of the response has arrived', async () => {
+      const server = await rawServer((req) => {
+        if (req.connection.requests === 1) req.write(ok('first'));
+        else {
+          req.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\npart');
+          setImmediate(() => req.connection.socket.destroy());
+        }
+      });
+      const upstream = pool(server.port);
+      expect(bodyText(await send(upstream))).toBe('first');
+      const cut = await send(upstream);
+      expect(cut.status).toBe(200);
+      expect(cut.error?.code).toBe('UPSTREAM_CLOSED');
+      expect(server.requests).toHaveLength(2);
+    });
+  });
+
   describe('connection limit', () => {
     it('opens at most `connections` and serves the queued requests in order as connections free up', async () => {
       const server = await rawServer();
