@@ -2,8 +2,8 @@
 
 import type { DispatchOptions } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
+import { isToken } from './token.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What may not appear in a header value: NUL, CR, LF (a line break would start a new header). */
 const UNSAFE_VALUE = /[\0\r\n]/;
 /** A request target: visible ASCII only (no space, no controls). */
@@ -21,7 +21,7 @@ export function serializeHead(
   authority: string,
 ): { readonly head: string; readonly chunked: boolean } {
   const { method, path, headers, body } = options;
-  if (!TOKEN.test(method)) throw invalid(`the method ${JSON.stringify(method)} is not a token`);
+  if (!isToken(method)) throw invalid(`the method ${JSON.stringify(method)} is not a token`);
   if (!TARGET.test(path))
     throw invalid(`the target ${JSON.stringify(path)} has a space or control character`);
   let head = `${method} ${path} HTTP/1.1\r\n`;
@@ -30,7 +30,7 @@ export function serializeHead(
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
-    if (!TOKEN.test(name)) throw invalid(`the header name ${JSON.stringify(name)} is not a token`);
+    if (!isToken(name)) throw invalid(`the header name ${JSON.stringify(name)} is not a token`);
     if (UNSAFE_VALUE.test(value)) throw invalid(`the ${name} header's value has a CR, LF or NUL`);
     if (name.length === 4) host ||= name.toLowerCase() === 'host';
     else if (name.length === 14) length ||= name.toLowerCase() === 'content-length';

@@ -3,6 +3,7 @@
 // request answered 502), never guessed at.
 
 import { malformed } from './errors.js';
+import { isTokenChar } from './token.js';
 
 export interface ResponseEvents {
   /** The final (non-1xx) head: status and the raw header list as `[name, value, …]`. */
@@ -37,12 +38,6 @@ const MAX_TRAILER_BYTES = 16 * 1024;
 /** Control characters other than HTAB: never valid in a head line (this also finds a bare CR or LF). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-/** RFC 9110 tchar: 1 for the characters a header name may have. */
-const TOKEN_CHARS = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
-  TOKEN_CHARS[c.charCodeAt(0)] = 1;
-}
-const isTokenChar = (c: number): boolean => c < 128 && TOKEN_CHARS[c] === 1;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: .*)?$/;
 
 /**
