@@ -27,8 +27,8 @@ export interface UpstreamCall {
   readonly path: string;
   /** Flat raw header array, already cleaned for the upstream by the caller. */
   readonly headers: string[];
-  /** The request body's declared length (0 none, -1 chunked), when the caller has it. @default - read from `req.headers` */
-  readonly bodyLength?: number;
+  /** The request body's declared length: 0 none, -1 chunked (`AcceptedRequestHead.bodyLength`). */
+  readonly bodyLength: number;
   /** @default - no retries */
   readonly retryPolicy?: RetryPolicy;
   /** `perRequestMs` covers every attempt; `idleMs` limits silence from the upstream. 0 disables either. */
@@ -143,7 +143,7 @@ class Exchange implements AttemptOwner {
       this.#deadline = Date.now() + timeout.perRequestMs;
       this.#requestTimer = setTimeout(this.#onRequestTimeout, timeout.perRequestMs);
     }
-    const declared = this.#call.bodyLength ?? declaredLength(req);
+    const declared = this.#call.bodyLength;
     if (declared === 0) {
       this.#next();
       return;
@@ -405,12 +405,4 @@ class Exchange implements AttemptOwner {
       timedOut: this.#timedOut,
     });
   }
-}
-
-/** The request body's declared length: 0 for none, -1 for chunked (unknown). */
-function declaredLength(req: IncomingMessage): number {
-  const headers = req.headers;
-  if (headers['transfer-encoding'] !== undefined) return -1;
-  const length = headers['content-length'];
-  return length === undefined ? 0 : Number(length);
 }

@@ -174,6 +174,9 @@ export async function downstream(route: RouteOptions): Promise<Downstream> {
       method: req.method!,
       path: req.url!,
       headers,
+      // What checkRequestHead reads from the raw headers, from Node's parsed ones here.
+      bodyLength:
+        req.headers['transfer-encoding'] !== undefined ? -1 : Number(req.headers['content-length'] ?? 0),
       timeout: route.timeout ?? { perRequestMs: 15_000, idleMs: 300_000 },
       budget,
       stats: routeCounters,
