@@ -1,5 +1,7 @@
 // Hop-by-hop headers: those that describe one connection and must not cross the proxy in either direction.
 
+import { headerNameSet } from './header-name-set.js';
+
 /** Always hop-by-hop (RFC 9110 §7.6.1, plus `proxy-connection` and `http2-settings`), lower-case. */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -14,13 +16,8 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'http2-settings',
 ]);
 
-/** Lengths of the names above: most headers are ruled out without lower-casing them. */
-const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP_HEADERS].map((name) => name.length));
-
 /** Whether `name` (any case) is always hop-by-hop. */
-export function isHopByHop(name: string): boolean {
-  return HOP_BY_HOP_LENGTHS.has(name.length) && HOP_BY_HOP_HEADERS.has(name.toLowerCase());
-}
+export const isHopByHop: (name: string) => boolean = headerNameSet([...HOP_BY_HOP_HEADERS]);
 
 /**
  * The header names listed in `Connection` headers (lower-case), which are hop-by-hop for this message.

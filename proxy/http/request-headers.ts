@@ -1,5 +1,6 @@
 // The headers of a request as the proxy forwards it upstream: hop-by-hop and spoofable headers replaced by its own.
 
+import { headerNameSet } from './header-name-set.js';
 import { connectionNominated, isHopByHop } from './hop-by-hop.js';
 
 export interface UpstreamRequestHeaderOptions {
@@ -11,9 +12,8 @@ export interface UpstreamRequestHeaderOptions {
   readonly host: string;
 }
 
-/** Headers the proxy sets itself, so a client's own are dropped, and `expect` (lower-case). */
-const DROPPED = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'expect']);
-const DROPPED_LENGTHS = new Set([...DROPPED].map((name) => name.length));
+/** Headers the proxy sets itself, so a client's own are dropped, and `expect`. */
+const isDropped = headerNameSet(['host', 'x-forwarded-for', 'x-forwarded-proto', 'expect']);
 const INTERNAL_PREFIX = 'x-tessera-';
 
 /**
@@ -32,9 +32,7 @@ export function requestHeadersForUpstream(
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    // Lengths first: most names are ruled out without being lower-cased.
-    if (isHopByHop(name)) continue;
-    if (DROPPED_LENGTHS.has(name.length) && DROPPED.has(name.toLowerCase())) continue;
+    if (isHopByHop(name) || isDropped(name)) continue;
     if (
       name.length >= INTERNAL_PREFIX.length &&
       (name.charCodeAt(0) | 0x20) === 0x78 /* x or X */ &&

@@ -1,5 +1,9 @@
 // The last guard on request headers before the upstream pool: it drops hop-by-hop framing headers outright.
 
+import { headerNameSet } from '../http/header-name-set.js';
+
+const isFramingHeader = headerNameSet(['expect', 'upgrade', 'connection', 'keep-alive', 'transfer-encoding']);
+
 /**
  * `headers` without `connection`, `keep-alive`, `transfer-encoding`, `upgrade` and `expect`: the pool writes
  * the body's framing itself, and these never cross a proxy. The caller normally removed
@@ -14,21 +18,4 @@ export function upstreamHeaders(headers: string[]): string[] {
     else if (!drop && out !== undefined) out.push(name, headers[i + 1]!);
   }
   return out ?? headers;
-}
-
-function isFramingHeader(name: string): boolean {
-  switch (name.length) {
-    case 6:
-      return name.toLowerCase() === 'expect';
-    case 7:
-      return name.toLowerCase() === 'upgrade';
-    case 10: {
-      const lower = name.toLowerCase();
-      return lower === 'connection' || lower === 'keep-alive';
-    }
-    case 17:
-      return name.toLowerCase() === 'transfer-encoding';
-    default:
-      return false;
-  }
 }
