@@ -1,8 +1,8 @@
 // Writes a request head for the wire, refusing what would let a header or the target inject a line.
 
+import { isToken } from '../../http/wire/token.js';
 import type { DispatchOptions } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
-import { isToken } from './token.js';
 
 /** What may not appear in a header value: NUL, CR, LF (a line break would start a new header). */
 const UNSAFE_VALUE = /[\0\r\n]/;
