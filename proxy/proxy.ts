@@ -16,8 +16,8 @@ import {
 } from './control-plane/index.js';
 import { HealthChecker, healthCheckTargets } from './health/index.js';
 import { httpLimits } from './http/index.js';
+import { type HttpServer, startHttpServer } from './http/server/index.js';
 import { createGatewayHandler, type GatewayConfig } from './listeners/gateway-listener.js';
-import { type HttpListener, startHttpListener } from './listeners/http-listener.js';
 import { createInboundHandler, type InboundConfig } from './listeners/inbound-listener.js';
 import { createOutboundHandler, type OutboundConfig } from './listeners/outbound-listener.js';
 import { buildGatewayTable } from './routing/gateway-table.js';
@@ -138,13 +138,13 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
   //    ingress from outside the mesh, routed by its gateway routes.
   const egress = isGateway
     ? undefined
-    : await startHttpListener({
+    : await startHttpServer({
         host: '127.0.0.1',
         port: config.egressPort,
         limits,
-        handle: createOutboundHandler({ config: () => outbound, upstreams, limits, stats, telemetry }),
+        handle: createOutboundHandler({ config: () => outbound, upstreams, stats, telemetry }),
       });
-  const ingress: { listener: HttpListener; listenerPort: () => number | undefined }[] = [];
+  const ingress: { listener: HttpServer; listenerPort: () => number | undefined }[] = [];
   if (isGateway || config.appPorts !== undefined) {
     for (const { port, listenerPort } of ingressAssignments(config.ingressPorts)) {
       const resolveListener = () => listenerPort ?? onlyListenerPort(current);
@@ -153,7 +153,6 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
             config: () => gateway,
             listenerPort: resolveListener,
             upstreams,
-            limits,
             stats,
             telemetry,
           })
@@ -162,10 +161,9 @@ export async function startProxy(config: ProxyConfig, options: ProxyOptions = {}
               const at = resolveListener();
               return at === undefined ? undefined : inbound.get(at);
             },
-            limits,
             stats,
           });
-      const listener = await startHttpListener({
+      const listener = await startHttpServer({
         host: config.ingressHost,
         port,
         limits,

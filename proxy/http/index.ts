@@ -1,7 +1,6 @@
 // Request and response hygiene at the proxy's edges: limits, request-head checks, forwarded headers, local replies.
 
 export { type Authority, formatAuthority, parseAuthority } from './authority.js';
-export { isClosing, markClosing } from './closing-connections.js';
 export { connectionNominated, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 export {
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -13,14 +12,13 @@ export {
   DEFAULT_TIMEOUT_CHECK_INTERVAL_MS,
   type HttpLimits,
   httpLimits,
-  serverOptions,
 } from './limits.js';
 export {
   LOCAL_REPLY_HEADER,
   type LocalReplyOptions,
   localReply,
   localReplyBody,
-  localReplyOnSocket,
+  localReplyHead,
 } from './local-reply.js';
 export { normalizePath, type PathRejection } from './normalize-path.js';
 export {

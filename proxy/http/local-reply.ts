@@ -1,8 +1,7 @@
 // Replies the proxy makes itself (rejections, no route, no upstream): a short JSON body marked as local.
 
-import { type ServerResponse, STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { markClosing } from './closing-connections.js';
+import { STATUS_CODES } from 'node:http';
+import type { DownstreamResponse } from './server/downstream-response.js';
 
 /** Set on every reply the proxy makes itself, so a client can tell it from the upstream's. */
 export const LOCAL_REPLY_HEADER = 'x-tessera-local-reply';
@@ -18,13 +17,13 @@ export function localReplyBody(message: string): string {
 }
 
 /**
- * Answers `res` with `status` and a JSON body saying `message`. With `close`, requests already pipelined
- * on the connection are refused by `checkRequestHead` (never forwarded). When the response has already started
+ * Answers `res` with `status` and a JSON body saying `message`. With `close`, the connection closes after
+ * it, and requests already pipelined on it are never read. When the response has already started
  * (headers sent), nothing sensible can be added: the connection is destroyed, so the client sees an
  * aborted response rather than a complete one.
  */
 export function localReply(
-  res: ServerResponse,
+  res: DownstreamResponse,
   status: number,
   message: string,
   options: LocalReplyOptions = {},
@@ -34,35 +33,30 @@ export function localReply(
     return;
   }
   const body = localReplyBody(message);
-  const headers = [
+  if (options.close === true) res.closeConnection();
+  res.writeHead(status, [
     'content-type',
     'application/json',
     'content-length',
     String(Buffer.byteLength(body)),
     LOCAL_REPLY_HEADER,
     'true',
-  ];
-  if (options.close === true) {
-    headers.push('connection', 'close');
-    res.shouldKeepAlive = false;
-    markClosing(res.req?.socket);
-  }
-  res.writeHead(status, headers);
+  ]);
   res.end(body);
 }
 
 /**
- * The same reply written as raw HTTP/1.1 on a socket that has no `ServerResponse` (a `CONNECT` or
- * `upgrade` request), then the socket is closed.
+ * The same reply as raw HTTP/1.1 with `Connection: close`, for the server to write when it refuses a
+ * request before there is a response to it (a malformed or slow head).
  */
-export function localReplyOnSocket(socket: Duplex, status: number, message: string): void {
+export function localReplyHead(status: number, message: string): string {
   const body = localReplyBody(message);
-  socket.end(
+  return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-      'content-type: application/json\r\n' +
-      `content-length: ${Buffer.byteLength(body)}\r\n` +
-      `${LOCAL_REPLY_HEADER}: true\r\n` +
-      'connection: close\r\n\r\n' +
-      body,
+    'content-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    `${LOCAL_REPLY_HEADER}: true\r\n` +
+    'connection: close\r\n\r\n' +
+    body
   );
 }

@@ -1,10 +1,8 @@
-// Checks a downstream request's head beyond what Node's parser enforces, and derives where it is addressed.
+// Checks a downstream request's head beyond its framing (which the parser enforces), and derives where it is addressed.
 
-import type { IncomingMessage } from 'node:http';
 import { type Authority, formatAuthority, parseAuthority } from './authority.js';
-import { isClosing } from './closing-connections.js';
-import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './limits.js';
 import { normalizePath } from './normalize-path.js';
+import type { DownstreamRequest } from './server/downstream-request.js';
 
 /** A request head that may be routed. */
 export interface AcceptedRequestHead {
@@ -19,7 +17,7 @@ export interface AcceptedRequestHead {
   readonly path: string;
   /** The raw query without `?`; `''` when there is none. */
   readonly query: string;
-  /** The body's declared length: 0 for none, -1 for chunked (read from the raw headers, so Node never has to build `req.headers`). */
+  /** The body's declared length: 0 for none, -1 for chunked. */
   readonly bodyLength: number;
 }
 
@@ -29,49 +27,34 @@ export interface AcceptedRequestHead {
  */
 export interface RejectedRequestHead {
   readonly ok: false;
-  readonly status: 400 | 405 | 431 | 505;
+  readonly status: 400 | 405 | 505;
   readonly reason: string;
 }
 
 export type RequestHeadCheck = AcceptedRequestHead | RejectedRequestHead;
 
 /**
- * Checks what Node's parser lets through (see `serverOptions` for what it does not):
- * - 400: any request pipelined behind one answered by `localReply(…, { close: true })`.
- * - 431: more than `maxHeaderCount` headers.
- * - 400: `Host` twice, or missing/empty/malformed where it is needed; `Transfer-Encoding` other than
- *   exactly `chunked`, or on an HTTP/1.0 request (its framing is then unreliable); a malformed
- *   `Content-Length`; asterisk-form (`OPTIONS *`); a target that is neither origin-form (`/…`) nor
- *   absolute-form `http(s)://…`; userinfo; a fragment; a path `normalizePath` refuses.
+ * Checks what the request parser (`server/request-parser.ts`) does not, which refuses malformed framing:
+ * - 400: `Host` twice, or missing/empty/malformed where it is needed (an HTTP/1.1 request always needs
+ *   one); asterisk-form (`OPTIONS *`); a target that is neither origin-form (`/…`) nor absolute-form
+ *   `http(s)://…`; userinfo; a fragment; a path `normalizePath` refuses.
  * - 405: `CONNECT` (the proxy forwards HTTP requests, it opens no tunnels).
  * - 505: an HTTP version other than 1.0 and 1.1.
  * An absolute-form target (`GET http://svc:8080/p`, the egress port used as `HTTP_PROXY`) is routed on
  * its own authority, which is also the `Host` forwarded; a different `Host` header is ignored.
  */
-export function checkRequestHead(
-  req: IncomingMessage,
-  limits: Pick<HttpLimits, 'maxHeaderCount'> = DEFAULT_HTTP_LIMITS,
-): RequestHeadCheck {
-  if (isClosing(req.socket)) {
-    return reject(400, 'the connection is closing: a request before this one on it was refused');
-  }
-  const raw = req.rawHeaders;
-  if (raw.length / 2 > limits.maxHeaderCount) {
-    return reject(
-      431,
-      `the request has ${raw.length / 2} headers; at most ${limits.maxHeaderCount} are accepted`,
-    );
-  }
+export function checkRequestHead(req: DownstreamRequest): RequestHeadCheck {
   if (req.httpVersionMajor !== 1 || (req.httpVersionMinor !== 0 && req.httpVersionMinor !== 1)) {
     return reject(505, `HTTP/${req.httpVersion} is not supported; use HTTP/1.1`);
   }
-  const framing = checkHeaders(raw, req.httpVersionMinor);
-  if (typeof framing === 'string') return reject(400, framing);
+  const host = hostHeader(req.rawHeaders);
+  if (host === MANY_HOSTS) return reject(400, 'the request has more than one Host header');
+  if (host === undefined && req.httpVersionMinor === 1) return reject(400, 'the request has no Host header');
   if (req.method === 'CONNECT') {
     return reject(405, 'CONNECT is not supported: send plain HTTP requests (Host or absolute-form target)');
   }
 
-  const url = req.url ?? '';
+  const url = req.url;
   let scheme: 'http' | 'https' = 'http';
   let authorityText: string | undefined;
   let target = url;
@@ -84,7 +67,7 @@ export function checkRequestHead(
     ({ scheme, authority: authorityText, target } = absolute);
     if (authorityText.includes('@')) return reject(400, 'the request target has userinfo (user@host)');
   } else {
-    authorityText = framing.host;
+    authorityText = host;
     if (authorityText === undefined || authorityText === '')
       return reject(400, 'the request has no Host header');
   }
@@ -106,7 +89,7 @@ export function checkRequestHead(
     scheme,
     path,
     query,
-    bodyLength: framing.bodyLength,
+    bodyLength: req.bodyLength,
   };
 }
 
@@ -114,45 +97,19 @@ function reject(status: RejectedRequestHead['status'], reason: string): Rejected
   return { ok: false, status, reason };
 }
 
-/** The `Host` value and the body's length when the framing headers are sound, else why they are not. */
-function checkHeaders(
-  raw: readonly string[],
-  minorVersion: number,
-): { host: string | undefined; bodyLength: number } | string {
+const MANY_HOSTS = '\0';
+
+/** The `Host` header's value, `undefined` when there is none, `MANY_HOSTS` when there are several. */
+function hostHeader(raw: readonly string[]): string | undefined {
   let host: string | undefined;
-  let transferEncoding: string | undefined;
-  let contentLength = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    // Only the names below matter here; compare lengths first to keep this loop cheap.
     if (name.length === 4 && name.toLowerCase() === 'host') {
-      if (host !== undefined) return 'the request has more than one Host header';
+      if (host !== undefined) return MANY_HOSTS;
       host = raw[i + 1]!;
-    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
-      const value = raw[i + 1]!;
-      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
-    } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      if (!isDigits(raw[i + 1]!)) return 'the Content-Length header is not a number';
-      contentLength = Number(raw[i + 1]!);
     }
   }
-  if (transferEncoding !== undefined) {
-    if (minorVersion === 0) return 'an HTTP/1.0 request cannot use Transfer-Encoding';
-    if (transferEncoding.trim().toLowerCase() !== 'chunked') {
-      return `Transfer-Encoding must be exactly "chunked", got "${transferEncoding}"`;
-    }
-    return { host, bodyLength: -1 };
-  }
-  return { host, bodyLength: contentLength };
-}
-
-function isDigits(value: string): boolean {
-  if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
+  return host;
 }
 
 /** `http(s)://authority[/path][?query]`, split; `undefined` when `url` is not that. */

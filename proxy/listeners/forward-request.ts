@@ -1,6 +1,5 @@
 // Hands a checked downstream request to a cluster: the one place listeners build an upstream call.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRoute, RetryPolicy, Timeout } from '../../control-plane/snapshot/index.js';
 import {
   type AcceptedRequestHead,
@@ -8,6 +7,7 @@ import {
   requestHeadersForUpstream,
   responseHeadersForDownstream,
 } from '../http/index.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/server/index.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import { type ClusterState, forward, type RouteStats } from '../upstream/index.js';
 
@@ -27,8 +27,8 @@ export interface ForwardTarget {
 }
 
 export function forwardRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: DownstreamRequest,
+  res: DownstreamResponse,
   head: AcceptedRequestHead,
   target: ForwardTarget,
 ): void {
@@ -39,7 +39,7 @@ export function forwardRequest(
     req,
     res,
     cluster: target.cluster,
-    method: req.method ?? 'GET',
+    method: req.method,
     path,
     headers: requestHeadersForUpstream(req.rawHeaders, {
       clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
@@ -62,8 +62,8 @@ export function forwardRequest(
  * when the picked share has no target (an unresolvable target, or a cluster not known yet).
  */
 export function forwardToRoute(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: DownstreamRequest,
+  res: DownstreamResponse,
   head: AcceptedRequestHead,
   choice: {
     readonly virtualService: string;

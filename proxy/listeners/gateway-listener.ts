@@ -1,9 +1,9 @@
 // A virtual gateway's listener: requests from outside the mesh, matched against the gateway routes of one
 // gateway listener, rewritten, and forwarded to the target virtual service as the egress listener would.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayRoute, RequestRoute } from '../../control-plane/snapshot/index.js';
-import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
+import { checkRequestHead, localReply } from '../http/index.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/server/index.js';
 import type { GatewayTable } from '../routing/gateway-types.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
@@ -33,14 +33,13 @@ export function createGatewayHandler(deps: {
   readonly config: () => GatewayConfig | undefined;
   readonly listenerPort: () => number | undefined;
   readonly upstreams: Upstreams;
-  readonly limits: HttpLimits;
   readonly stats: Stats;
   readonly telemetry?: RequestTelemetry;
-}): (req: IncomingMessage, res: ServerResponse) => void {
+}): (req: DownstreamRequest, res: DownstreamResponse) => void {
   const local = localReplyCounters(deps.stats);
 
   return (req, res) => {
-    const head = checkRequestHead(req, deps.limits);
+    const head = checkRequestHead(req);
     if (!head.ok) {
       local.rejected.inc();
       return localReply(res, head.status, head.reason, { close: true });
@@ -62,7 +61,7 @@ export function createGatewayHandler(deps: {
           : `gateway listener ${listenerPort} speaks ${protocol}; this proxy serves http listeners only`,
       );
     }
-    const method = req.method ?? 'GET';
+    const method = req.method;
     const decision = config.table.resolve(listenerPort, requestFacts(req, head));
 
     switch (decision.kind) {

@@ -1,9 +1,9 @@
 // An ingress listener: requests from the mesh to one of the node's listeners, forwarded to the local app
 // within that listener's timeouts and connection pool (overflow is answered 503 at once).
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Timeout } from '../../control-plane/snapshot/index.js';
-import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
+import { checkRequestHead, localReply } from '../http/index.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/server/index.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Stats } from '../telemetry/stats.js';
 import type { ClusterState, RouteStats } from '../upstream/index.js';
@@ -21,10 +21,9 @@ export interface InboundConfig {
 
 export function createInboundHandler(deps: {
   readonly config: () => InboundConfig | undefined;
-  readonly limits: HttpLimits;
   readonly stats: Stats;
   readonly telemetry?: RequestTelemetry;
-}): (req: IncomingMessage, res: ServerResponse) => void {
+}): (req: DownstreamRequest, res: DownstreamResponse) => void {
   const rejected = deps.stats.counter('downstream_rq_local_reply', {
     direction: 'inbound',
     reason: 'bad_request',
@@ -34,7 +33,7 @@ export function createInboundHandler(deps: {
     reason: 'not_ready',
   });
   return (req, res) => {
-    const head = checkRequestHead(req, deps.limits);
+    const head = checkRequestHead(req);
     if (!head.ok) {
       rejected.inc();
       return localReply(res, head.status, head.reason, { close: true });

@@ -1,9 +1,9 @@
 // The egress listener: the app's requests to virtual services, routed by the current snapshot and
 // forwarded to the chosen target's endpoints (or, for an allowed unknown host, to the host itself).
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRoute, Timeout } from '../../control-plane/snapshot/index.js';
-import { checkRequestHead, type HttpLimits, localReply } from '../http/index.js';
+import { checkRequestHead, localReply } from '../http/index.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/server/index.js';
 import type { RouteTable } from '../routing/index.js';
 import type { RequestLabels, RequestTelemetry } from '../telemetry/request-telemetry.js';
 import type { Counter, Stats } from '../telemetry/stats.js';
@@ -26,15 +26,14 @@ const EGRESS_TIMEOUT: Timeout = { perRequestMs: 15_000, idleMs: 300_000 };
 export function createOutboundHandler(deps: {
   readonly config: () => OutboundConfig | undefined;
   readonly upstreams: Upstreams;
-  readonly limits: HttpLimits;
   readonly stats: Stats;
   readonly telemetry?: RequestTelemetry;
-}): (req: IncomingMessage, res: ServerResponse) => void {
+}): (req: DownstreamRequest, res: DownstreamResponse) => void {
   const local = localReplyCounters(deps.stats);
   const egressStats = routeStats(deps.stats, { direction: 'egress' });
 
   return (req, res) => {
-    const head = checkRequestHead(req, deps.limits);
+    const head = checkRequestHead(req);
     if (!head.ok) {
       local.rejected.inc();
       return localReply(res, head.status, head.reason, { close: true });

@@ -1,7 +1,7 @@
 // One request's telemetry, joined in one place: metrics, the X-Ray segment (a subsegment and trace header
 // per upstream attempt) and the access log line. Listeners hand it to `forwardRequest`.
 
-import type { IncomingMessage } from 'node:http';
+import type { DownstreamRequest } from '../http/server/index.js';
 import type { AttemptObserver, ForwardOutcome } from '../upstream/index.js';
 import type { AccessLogger } from './access-log/index.js';
 import type { MetricKey, MetricsRecorder } from './metrics/index.js';
@@ -39,7 +39,7 @@ export class RequestTelemetry {
 
   /** Starts observing `req` (call when it arrives); `path` is what was routed on. */
   start(
-    req: IncomingMessage,
+    req: DownstreamRequest,
     path: string,
     head: { readonly hostHeader: string; readonly bodyLength: number },
     labels: RequestLabels,
@@ -89,7 +89,7 @@ export class RequestTelemetry {
         this.#accessLog.log({
           startTime,
           durationMs: latencyMs,
-          method: req.method ?? 'GET',
+          method: req.method,
           path,
           authority,
           protocol: `HTTP/${req.httpVersion}`,

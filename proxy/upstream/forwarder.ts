@@ -1,8 +1,8 @@
 // Forwards one downstream request to a cluster: attempts, retries, timeouts, and the response relayed back.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PassThrough } from 'node:stream';
 import type { RetryPolicy, Timeout } from '../../control-plane/snapshot/index.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/server/index.js';
 import { Attempt, type AttemptOwner } from './attempt.js';
 import type { ClusterState } from './cluster-state.js';
 import { MAX_DISCARD_BODY_BYTES, MAX_REPLAY_BODY_BYTES } from './constants.js';
@@ -18,8 +18,8 @@ import { upstreamHeaders } from './upstream-headers.js';
 
 export interface UpstreamCall {
   /** The downstream request (its body is read here) and response (written here). */
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: DownstreamRequest;
+  readonly res: DownstreamResponse;
   /** From `Upstreams.get`, `.static` or `.passthrough`. */
   readonly cluster: ClusterState;
   readonly method: string;
@@ -85,7 +85,7 @@ export function forward(call: UpstreamCall): void {
 const CLIENT_GONE = new Error('downstream client disconnected');
 const TRY_TIMEOUT = new Error('upstream per-try timeout');
 const REQUEST_TIMEOUT = new Error('upstream request timeout');
-const MALFORMED_HEADERS = new Error('upstream response headers refused by Node');
+const MALFORMED_HEADERS = new Error('upstream response headers refused by the downstream writer');
 const DISCARD_LIMIT = new Error('discarded response too large');
 
 const REPLY_FOR: Record<FailureKind, LocalReply> = {
@@ -138,7 +138,7 @@ class Exchange implements AttemptOwner {
     const { req, res, timeout, stats } = this.#call;
     stats.requests.inc();
     this.#call.budget.deposit();
-    res.once('close', this.#onDownstreamClose);
+    res.onAbort(this.#onDownstreamClose);
     if (timeout.perRequestMs > 0) {
       this.#deadline = Date.now() + timeout.perRequestMs;
       this.#requestTimer = setTimeout(this.#onRequestTimeout, timeout.perRequestMs);
@@ -220,8 +220,8 @@ class Exchange implements AttemptOwner {
         responseHeaders === undefined ? upstreamHeaders : responseHeaders(upstreamHeaders),
       );
     } catch {
-      // Node refused a header the parser let through (or the hook added): a failed writeHead leaves the response
-      // half-configured, so no reply can be trusted on it; the connection is closed instead.
+      // A header the parser let through (or the hook added) was refused: a failed writeHead leaves the
+      // response half-configured, so no reply can be trusted on it; the connection is closed instead.
       attempt.cancel(MALFORMED_HEADERS);
       this.#call.stats.upstreamErrors.inc();
       res.destroy();
@@ -245,7 +245,7 @@ class Exchange implements AttemptOwner {
     if (this.#call.res.write(chunk)) return true;
     if (!this.#awaitingDrain) {
       this.#awaitingDrain = true;
-      this.#call.res.once('drain', this.#onDrain);
+      this.#call.res.onDrain(this.#onDrain);
     }
     return false;
   }

@@ -1,7 +1,7 @@
 // Replies the proxy makes itself: a status and a small JSON body, marked `x-tessera-local-reply: true`.
 
-import type { ServerResponse } from 'node:http';
 import { LOCAL_REPLY_HEADER, localReplyBody } from '../http/local-reply.js';
+import type { DownstreamResponse } from '../http/server/index.js';
 
 export interface LocalReply {
   readonly status: number;
@@ -46,7 +46,7 @@ export const LOCAL_REPLIES = {
  * Sends `reply` unless the response has already started, in which case the downstream connection is
  * destroyed: a client must never take a half-sent response for a complete one.
  */
-export function sendLocalReply(res: ServerResponse, reply: LocalReply): void {
+export function sendLocalReply(res: DownstreamResponse, reply: LocalReply): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;

@@ -1,7 +1,7 @@
 // Reading a downstream request body: small ones buffered so retries can replay them, large ones streamed once.
 
-import type { IncomingMessage } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
+import type { DownstreamRequest } from '../http/server/index.js';
 
 /** `bytes`: the whole body, replayable. `stream`: sent as it arrives, so tried only once. */
 export type RequestBody =
@@ -15,11 +15,12 @@ export type RequestBody =
  * client must still get our reply); `releaseBody` lets the rest drain.
  */
 export function readRequestBody(
-  req: IncomingMessage,
+  request: DownstreamRequest,
   declaredLength: number,
   limit: number,
   done: (body: RequestBody | Error) => void,
 ): void {
+  const req = request.body;
   if (declaredLength > limit) {
     done(stream(req, undefined));
     return;
@@ -57,7 +58,7 @@ export function readRequestBody(
   req.on('close', onClose);
 }
 
-function stream(req: IncomingMessage, prefix: Buffer[] | undefined): RequestBody {
+function stream(req: Readable, prefix: Buffer[] | undefined): RequestBody {
   req.pause();
   const body = new PassThrough();
   if (prefix !== undefined) for (const chunk of prefix) body.write(chunk);
@@ -66,7 +67,8 @@ function stream(req: IncomingMessage, prefix: Buffer[] | undefined): RequestBody
 }
 
 /** After the exchange: stops feeding `body` and lets the rest of `req` drain so the connection stays usable. */
-export function releaseBody(req: IncomingMessage, body: PassThrough): void {
+export function releaseBody(request: DownstreamRequest, body: PassThrough): void {
+  const req = request.body;
   req.unpipe(body);
   if (!req.readableEnded && !req.destroyed) req.resume();
 }

@@ -3,16 +3,11 @@
 // throughput drifts more between rounds than this costs; CPU time per request here is steady.
 
 import { createSocket } from 'node:dgram';
-import type { IncomingMessage } from 'node:http';
 import { expect, it } from 'vitest';
 import { createTracer, withTraceHeader } from '../../proxy/telemetry/tracing/index.js';
+import { downstreamRequest } from '../support/downstream-request.js';
 
-const REQUEST = {
-  headers: { host: 'app.local', 'user-agent': 'wrk' },
-  method: 'GET',
-  url: '/',
-  socket: { remoteAddress: '127.0.0.1' },
-} as unknown as IncomingMessage;
+const REQUEST = downstreamRequest({ host: 'app.local', 'user-agent': 'wrk' });
 const UPSTREAM_HEADERS = ['host', 'app.local', 'x-forwarded-for', '127.0.0.1', 'x-forwarded-proto', 'http'];
 
 it('measures the tracer per request at each sampling rate', async () => {

@@ -42,6 +42,8 @@ export abstract class MessageParser {
   protected readonly subject: string;
   readonly #maxHeaderBytes: number;
   protected readonly fail: ParseFailure;
+  /** Empty lines before a head are skipped (requests). */
+  protected skipsEmptyLines = false;
   #state = IDLE;
   /** Bytes of a line or head split across reads. */
   #pending: Buffer | undefined;
@@ -116,6 +118,11 @@ export abstract class MessageParser {
     this.execute(held);
   }
 
+  /** Bytes of a head have arrived, not all of it. */
+  get headStarted(): boolean {
+    return this.#state === HEAD && this.#pending !== undefined;
+  }
+
   /** The head has arrived (timeouts after it are body timeouts). */
   get headReceived(): boolean {
     return this.#state > HEAD;
@@ -158,6 +165,11 @@ export abstract class MessageParser {
       }
       switch (this.#state) {
         case HEAD: {
+          // Empty lines before a request line are ignored (RFC 9112 §2.2); a response never has them.
+          if (this.skipsEmptyLines) {
+            while (at + 1 < data.length && data[at] === 0x0d && data[at + 1] === 0x0a) at += 2;
+            if (at === data.length) return;
+          }
           const end = data.indexOf(CRLF2, at);
           // The limit is on the head without its blank line; up to 3 bytes of that line may be pending.
           if (end === -1 ? data.length - at > this.#maxHeaderBytes + 3 : end - at > this.#maxHeaderBytes) {

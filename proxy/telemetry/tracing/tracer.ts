@@ -2,7 +2,7 @@
 // subsegment per upstream attempt, and the `X-Amzn-Trace-Id` each attempt carries to the next hop.
 // Unsampled and disabled requests build no segment objects.
 
-import type { IncomingMessage } from 'node:http';
+import type { DownstreamRequest } from '../../http/server/index.js';
 import {
   DEFAULT_DAEMON_ADDRESS,
   DEFAULT_RESERVOIR_PER_SECOND,
@@ -98,7 +98,7 @@ export interface TraceResult {
 export interface Tracer {
   readonly enabled: boolean;
   /** Continues the request's `X-Amzn-Trace-Id`, or starts a trace with a local sampling decision. */
-  begin(req: IncomingMessage): TraceContext;
+  begin(req: DownstreamRequest): TraceContext;
   /**
    * The `X-Amzn-Trace-Id` value to send upstream, `Parent` = the attempt's subsegment (or the segment);
    * `undefined` when tracing is disabled (leave the request's own header as it is).
@@ -214,8 +214,7 @@ export function createTracer(options: TracerOptions): Tracer {
     enabled: true,
 
     begin(req) {
-      const raw = req.headers[TRACE_HEADER];
-      const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[0] : undefined;
+      const value = req.header(TRACE_HEADER);
       const incoming = value === undefined ? undefined : parseTraceHeader(value);
       const sampledFlag = incoming?.sampled;
       const sampled = sampledFlag === '1' ? true : sampledFlag === '0' ? false : sampler.sample();
@@ -230,18 +229,18 @@ export function createTracer(options: TracerOptions): Tracer {
             : formatTraceHeader(root, parent, false, extra);
         return new Context(root, false, header, extra);
       }
-      const method = req.method ?? 'GET';
-      const path = req.url ?? '/';
-      const xff = req.headers['x-forwarded-for'];
-      const forwardedFor = typeof xff === 'string' ? xff.split(',')[0]!.trim() : undefined;
+      const method = req.method;
+      const path = req.url;
+      const xff = req.header('x-forwarded-for');
+      const forwardedFor = xff === undefined ? undefined : xff.split(',')[0]!.trim();
       const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
       const request: Record<string, string | boolean | undefined> = {
         method,
-        url: `${scheme}://${req.headers.host ?? ''}${path}`,
+        url: `${scheme}://${req.header('host') ?? ''}${path}`,
         client_ip: forwardedFor || req.socket.remoteAddress,
       };
       if (forwardedFor) request.x_forwarded_for = true;
-      const agent = req.headers['user-agent'];
+      const agent = req.header('user-agent');
       if (agent !== undefined) request.user_agent = agent;
       const segment = newSegment({
         name,

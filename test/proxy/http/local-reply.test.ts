@@ -1,21 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpLimits } from '../../../proxy/http/limits.js';
 import { localReply } from '../../../proxy/http/local-reply.js';
+import { type HttpServer, type RequestHandler, startHttpServer } from '../../../proxy/http/server/index.js';
 import { get, rawExchange } from './raw-http.js';
 
-let server: Server | undefined;
+let server: HttpServer | undefined;
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.drain(0);
   server = undefined;
 });
 
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
-  server = createServer(handler);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+async function serve(handle: RequestHandler): Promise<number> {
+  server = await startHttpServer({ host: '127.0.0.1', port: 0, limits: httpLimits(), handle });
+  return server.port;
 }
 
 describe('localReply', () => {
@@ -45,8 +43,8 @@ describe('localReply', () => {
 
   it('aborts a response whose headers were already sent rather than append to it', async () => {
     const port = await serve((_req, res) => {
-      res.writeHead(200, { 'content-length': '100' });
-      res.write('partial');
+      res.writeHead(200, ['content-length', '100']);
+      res.write(Buffer.from('partial'));
       setTimeout(() => localReply(res, 502, 'upstream reset'), 50);
     });
     const response = await rawExchange(port, get('/'));

@@ -4,8 +4,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../control-plane/snapshot/index.js';
 import { httpLimits } from '../../../proxy/http/index.js';
+import { type HttpServer, startHttpServer } from '../../../proxy/http/server/index.js';
 import { createGatewayHandler, type GatewayConfig } from '../../../proxy/listeners/gateway-listener.js';
-import { type HttpListener, startHttpListener } from '../../../proxy/listeners/http-listener.js';
 import { buildGatewayTable } from '../../../proxy/routing/gateway-table.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
 import { routeStats, Upstreams } from '../../../proxy/upstream/index.js';
@@ -76,7 +76,7 @@ describe('gateway listener', () => {
   let app: Server;
   let appPort: number;
   let upstreams: Upstreams;
-  let listener: HttpListener;
+  let listener: HttpServer;
   let config: GatewayConfig | undefined;
   let listenerPort: number | undefined = 8080;
   const stats = new Stats();
@@ -114,7 +114,7 @@ describe('gateway listener', () => {
       statsFor: (gatewayRoute, service, route) =>
         routeStats(stats, { gateway_route: gatewayRoute.name, virtual_service: service, route: route.name }),
     };
-    listener = await startHttpListener({
+    listener = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
       limits,
@@ -122,7 +122,6 @@ describe('gateway listener', () => {
         config: () => config,
         listenerPort: () => listenerPort,
         upstreams,
-        limits,
         stats,
       }),
     });

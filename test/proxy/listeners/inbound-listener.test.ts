@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpLimits } from '../../../proxy/http/index.js';
-import { type HttpListener, startHttpListener } from '../../../proxy/listeners/http-listener.js';
+import { type HttpServer, startHttpServer } from '../../../proxy/http/server/index.js';
 import { createInboundHandler } from '../../../proxy/listeners/inbound-listener.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
 import { routeStats, Upstreams } from '../../../proxy/upstream/index.js';
@@ -11,7 +11,7 @@ import { routeStats, Upstreams } from '../../../proxy/upstream/index.js';
 describe('inbound listener', () => {
   let app: Server;
   let upstreams: Upstreams;
-  let listener: HttpListener;
+  let listener: HttpServer;
   let appHits = 0;
   const stats = new Stats();
   const limits = httpLimits();
@@ -34,11 +34,11 @@ describe('inbound listener', () => {
       timeout: { perRequestMs: 1_000, idleMs: 300_000 },
       stats: routeStats(stats, { direction: 'inbound', listener: '8080' }),
     };
-    listener = await startHttpListener({
+    listener = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
       limits,
-      handle: createInboundHandler({ config: () => inbound, limits, stats }),
+      handle: createInboundHandler({ config: () => inbound, stats }),
     });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../control-plane/snapshot/index.js';
 import { httpLimits } from '../../../proxy/http/index.js';
-import { type HttpListener, startHttpListener } from '../../../proxy/listeners/http-listener.js';
+import { type HttpServer, startHttpServer } from '../../../proxy/http/server/index.js';
 import { createOutboundHandler, type OutboundConfig } from '../../../proxy/listeners/outbound-listener.js';
 import { buildRouteTable } from '../../../proxy/routing/index.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
@@ -41,7 +41,7 @@ describe('outbound listener', () => {
   let app: Server;
   let appPort: number;
   let upstreams: Upstreams;
-  let listener: HttpListener;
+  let listener: HttpServer;
   let config: OutboundConfig | undefined;
   const stats = new Stats();
   const limits = httpLimits();
@@ -78,11 +78,11 @@ describe('outbound listener', () => {
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     appPort = (app.address() as AddressInfo).port;
     upstreams = new Upstreams({ stats });
-    listener = await startHttpListener({
+    listener = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
       limits,
-      handle: createOutboundHandler({ config: () => config, upstreams, limits, stats }),
+      handle: createOutboundHandler({ config: () => config, upstreams, stats }),
     });
   });
   afterAll(async () => {

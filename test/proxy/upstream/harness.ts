@@ -8,6 +8,8 @@ import {
   type Socket,
 } from 'node:net';
 import type { RetryPolicy, Timeout } from '../../../control-plane/snapshot/index.js';
+import { httpLimits } from '../../../proxy/http/limits.js';
+import { startHttpServer } from '../../../proxy/http/server/index.js';
 import { Stats } from '../../../proxy/telemetry/stats.js';
 import type { ClusterState } from '../../../proxy/upstream/cluster-state.js';
 import { type ForwardOutcome, forward, type UpstreamCall } from '../../../proxy/upstream/forwarder.js';
@@ -161,32 +163,40 @@ export async function downstream(route: RouteOptions): Promise<Downstream> {
   const routeCounters = routeStats(stats, { route: 'test' });
   const budget = route.budget ?? new RetryBudget();
   const outcomes: ForwardOutcome[] = [];
-  const server = createServer((req, res) => {
-    const headers: string[] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase()))
-        headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    }
-    forward({
-      req,
-      res,
-      cluster: route.cluster,
-      method: req.method!,
-      path: req.url!,
-      headers,
-      // What checkRequestHead reads from the raw headers, from Node's parsed ones here.
-      bodyLength:
-        req.headers['transfer-encoding'] !== undefined ? -1 : Number(req.headers['content-length'] ?? 0),
-      timeout: route.timeout ?? { perRequestMs: 15_000, idleMs: 300_000 },
-      budget,
-      stats: routeCounters,
-      done: (outcome) => outcomes.push(outcome),
-      ...(route.retryPolicy === undefined ? {} : { retryPolicy: route.retryPolicy }),
-      ...(route.responseHeaders === undefined ? {} : { responseHeaders: route.responseHeaders }),
-    });
+  const server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    limits: httpLimits(),
+    handle: (req, res) => {
+      const headers: string[] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase()))
+          headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+      }
+      forward({
+        req,
+        res,
+        cluster: route.cluster,
+        method: req.method,
+        path: req.url,
+        headers,
+        bodyLength: req.bodyLength,
+        timeout: route.timeout ?? { perRequestMs: 15_000, idleMs: 300_000 },
+        budget,
+        stats: routeCounters,
+        done: (outcome) => outcomes.push(outcome),
+        ...(route.retryPolicy === undefined ? {} : { retryPolicy: route.retryPolicy }),
+        ...(route.responseHeaders === undefined ? {} : { responseHeaders: route.responseHeaders }),
+      });
+    },
   });
-  const wrapped = await wrap(server, { stats, route: routeCounters, outcomes });
-  return wrapped;
+  return Object.assign(
+    { stats, route: routeCounters, outcomes },
+    {
+      port: server.port,
+      close: () => server.drain(0),
+    },
+  );
 }
 
 export interface ClientResponse {

@@ -1,20 +1,18 @@
 import { createSocket } from 'node:dgram';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTracer, type Tracer, TracingConfigError } from '../../../../proxy/telemetry/tracing/index.js';
+import { downstreamRequest } from '../../../support/downstream-request.js';
 import { startXrayDaemon, type XrayDaemon } from '../../../support/xray-daemon.js';
 
 const ROOT = '1-5759e988-bd862e3fe1be46a994272793';
 const PARENT = '53995c3f42cd8ad8';
 
-function request(headers: Record<string, string> = {}, url = '/colors?x=1'): IncomingMessage {
-  return {
-    method: 'GET',
-    url,
-    headers: { host: 'color.mesh.local', 'user-agent': 'curl/8', ...headers },
-    socket: { remoteAddress: '10.0.0.7' },
-  } as unknown as IncomingMessage;
+function request(headers: Record<string, string> = {}, url = '/colors?x=1') {
+  return downstreamRequest(
+    { host: 'color.mesh.local', 'user-agent': 'curl/8', ...headers },
+    { url, remoteAddress: '10.0.0.7' },
+  );
 }
 
 /** mulberry32: a seeded random source. */

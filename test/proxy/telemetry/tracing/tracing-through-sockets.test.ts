@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpLimits } from '../../../../proxy/http/limits.js';
+import { type HttpServer, startHttpServer } from '../../../../proxy/http/server/index.js';
 import { createTracer, type Tracer, withTraceHeader } from '../../../../proxy/telemetry/tracing/index.js';
 import { startXrayDaemon, type XrayDaemon } from '../../../support/xray-daemon.js';
 
@@ -16,7 +18,7 @@ describe('tracing through real sockets', () => {
   let daemon: XrayDaemon;
   let tracer: Tracer;
   let app: Server;
-  let proxy: Server;
+  let proxy: HttpServer;
   let proxyPort: number;
   const seenByApp: IncomingHttpHeaders[] = [];
   let failFirst = 0;
@@ -41,33 +43,39 @@ describe('tracing through real sockets', () => {
     });
     const appPort = await listen(app);
     // A tiny proxy: what the listeners and forwarder do, reduced to the tracer calls.
-    proxy = createServer(async (req, res) => {
-      const ctx = tracer.begin(req);
-      const endpoint = `127.0.0.1:${appPort}`;
-      let status = 0;
-      let body = '';
-      for (let n = 1; n <= 2; n++) {
-        const attempt = tracer.attempt(ctx, { endpoint, n, name: 'blue' });
-        const base = ['host', 'color.mesh.local'];
-        if (req.headers['x-amzn-trace-id'])
-          base.push('x-amzn-trace-id', String(req.headers['x-amzn-trace-id']));
-        const header = tracer.traceHeaderFor(ctx, attempt);
-        const headers = header === undefined ? base : withTraceHeader(base, header);
-        const upstream = await request(`http://${endpoint}${req.url}`, { headers });
-        body = await upstream.body.text();
-        status = upstream.statusCode;
-        attempt.end({ status });
-        if (status !== 503) break;
-      }
-      res.writeHead(status).end(body);
-      tracer.end(ctx, { status, route: 'default', target: 'blue', bytesSent: Buffer.byteLength(body) });
+    proxy = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      limits: httpLimits(),
+      handle: async (req, res) => {
+        const ctx = tracer.begin(req);
+        const endpoint = `127.0.0.1:${appPort}`;
+        let status = 0;
+        let body = '';
+        for (let n = 1; n <= 2; n++) {
+          const attempt = tracer.attempt(ctx, { endpoint, n, name: 'blue' });
+          const base = ['host', 'color.mesh.local'];
+          const incoming = req.header('x-amzn-trace-id');
+          if (incoming) base.push('x-amzn-trace-id', incoming);
+          const header = tracer.traceHeaderFor(ctx, attempt);
+          const headers = header === undefined ? base : withTraceHeader(base, header);
+          const upstream = await request(`http://${endpoint}${req.url}`, { headers });
+          body = await upstream.body.text();
+          status = upstream.statusCode;
+          attempt.end({ status });
+          if (status !== 503) break;
+        }
+        res.writeHead(status, []);
+        res.end(body);
+        tracer.end(ctx, { status, route: 'default', target: 'blue', bytesSent: Buffer.byteLength(body) });
+      },
     });
-    proxyPort = await listen(proxy);
+    proxyPort = proxy.port;
   });
 
   afterAll(async () => {
     tracer.close();
-    await new Promise((r) => proxy.close(r));
+    await proxy.drain(0);
     await new Promise((r) => app.close(r));
     await daemon.close();
   });

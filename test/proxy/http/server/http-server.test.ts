@@ -1,12 +1,12 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { httpLimits } from '../../../proxy/http/index.js';
-import { startHttpListener } from '../../../proxy/listeners/http-listener.js';
+import { httpLimits } from '../../../../proxy/http/index.js';
+import { startHttpServer } from '../../../../proxy/http/server/index.js';
 
 describe('http listener', () => {
   it('drains: a request in flight finishes, new connections are refused', async () => {
     let release: (() => void) | undefined;
-    const listener = await startHttpListener({
+    const listener = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
       limits: httpLimits(),
@@ -26,7 +26,7 @@ describe('http listener', () => {
   });
 
   it('closes what is still open when the drain time is up', async () => {
-    const listener = await startHttpListener({
+    const listener = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
       limits: httpLimits(),
