@@ -13,6 +13,9 @@ export interface ResponseOwner {
 }
 
 const CHUNKED_END = Buffer.from('0\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+/** Body bytes up to this are copied next to the head and sent in one write. */
+const MAX_COPY_BYTES = 16 * 1024;
 const NO_BODY = new Set([204, 304]);
 
 export class DownstreamResponse {
@@ -101,43 +104,52 @@ export class DownstreamResponse {
   write(chunk: Buffer): boolean {
     if (this.#ended || this.#socket.destroyed) return true;
     if (!this.#headersSent) this.writeHead(200, []);
-    const socket = this.#socket;
-    socket.cork();
-    if (this.#head !== undefined) this.#writeHead(-1);
-    let ok = true;
-    if (this.#bodiless || chunk.length === 0) {
-      // nothing to add
-    } else if (this.#chunked) {
-      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
-      socket.write(chunk);
-      ok = socket.write('\r\n', 'latin1');
-    } else {
-      ok = socket.write(chunk);
-    }
-    socket.uncork();
-    return ok;
+    return this.#send(this.#head === undefined ? '' : this.#finishHead(-1), chunk);
   }
 
   /** Writes `body` (if any) and ends the response. */
   end(body?: Buffer | string): void {
     if (this.#ended) return;
     if (!this.#headersSent) this.writeHead(200, []);
-    const socket = this.#socket;
-    if (!socket.destroyed) {
-      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      socket.cork();
-      // The whole body is known: it goes with a length rather than chunked.
-      if (this.#head !== undefined) this.#writeHead(bytes?.length ?? 0);
-      if (bytes !== undefined) this.write(bytes);
-      if (this.#chunked) socket.write(CHUNKED_END);
-      socket.uncork();
+    if (!this.#socket.destroyed) {
+      const bytes = typeof body === 'string' ? Buffer.from(body) : (body ?? EMPTY);
+      // The whole body is known now: it goes with a length rather than chunked.
+      const head = this.#head === undefined ? '' : this.#finishHead(bytes.length);
+      if (head !== '' || bytes.length > 0) this.#send(head, bytes);
+      if (this.#chunked) this.#socket.write(CHUNKED_END);
     }
     this.#ended = true;
     this.#owner.responseEnded(this.#close);
   }
 
-  /** Writes the head with its framing; `length` is the whole body's when known, else -1. */
-  #writeHead(length: number): void {
+  /**
+   * Writes `head` (latin1, may be empty) and `chunk` framed: a small one copied with the head into one
+   * buffer, one write (the common case: cheaper than a corked `writev` of the parts).
+   */
+  #send(head: string, chunk: Buffer): boolean {
+    const socket = this.#socket;
+    const length = this.#bodiless ? 0 : chunk.length;
+    if (length === 0) return head === '' || socket.write(head, 'latin1');
+    const prefix = this.#chunked ? `${head}${length.toString(16)}\r\n` : head;
+    const suffix = this.#chunked ? 2 : 0;
+    if (prefix === '') return socket.write(chunk);
+    if (length > MAX_COPY_BYTES) {
+      socket.cork();
+      socket.write(prefix, 'latin1');
+      socket.write(chunk);
+      const ok = suffix === 0 || socket.write('\r\n', 'latin1');
+      socket.uncork();
+      return ok;
+    }
+    const out = Buffer.allocUnsafe(prefix.length + length + suffix);
+    out.write(prefix, 0, 'latin1');
+    chunk.copy(out, prefix.length);
+    if (suffix !== 0) out.write('\r\n', prefix.length + length, 'latin1');
+    return socket.write(out);
+  }
+
+  /** The head with its framing, as it goes on the wire; `length` is the whole body's when known, else -1. */
+  #finishHead(length: number): string {
     let head = this.#head!;
     this.#head = undefined;
     if (!this.#framed) {
@@ -151,7 +163,7 @@ export class DownstreamResponse {
     }
     if (this.#close) head += 'connection: close\r\n';
     else if (this.#minor === 0) head += 'connection: keep-alive\r\n';
-    this.#socket.write(`${head}\r\n`, 'latin1');
+    return `${head}\r\n`;
   }
 
   /** Closes the connection at once: a client must see a response cut short, never a complete one. */
