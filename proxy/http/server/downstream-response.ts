@@ -77,7 +77,7 @@ export class DownstreamResponse {
 
   /**
    * Sets the status and headers (flat `[name, value, …]`); the proxy adds the framing, `Date` when there is
-   * none, and `Connection` when the connection closes. Throws on a name that is not a token or a value
+   * none, and `Connection` when the connection closes (a given `Transfer-Encoding` or `Connection` is dropped). Throws on a name that is not a token or a value
    * with control characters (nothing is written then). The head is sent with the first body bytes.
    */
   writeHead(status: number, headers: readonly string[]): void {
@@ -89,8 +89,15 @@ export class DownstreamResponse {
       const name = headers[i]!;
       const value = headers[i + 1]!;
       checkField(name, value);
-      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
-      else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
+      const length = name.length;
+      if (length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      else if (length === 4 && name.toLowerCase() === 'date') hasDate = true;
+      else if (
+        (length === 17 && name.toLowerCase() === 'transfer-encoding') ||
+        (length === 10 && name.toLowerCase() === 'connection')
+      ) {
+        continue; // the server frames the body and decides the connection's fate itself
+      }
       head += `${name}: ${value}\r\n`;
     }
     if (!hasDate) head += `date: ${httpDate()}\r\n`;

@@ -789,6 +789,22 @@ describe('responses', () => {
     expect(dated?.headers.date).toEqual(['Tue, 01 Jan 2030 00:00:00 GMT']);
   });
 
+  it('frames the body itself: a Transfer-Encoding or Connection the handler gave is dropped', async () => {
+    const { port } = await start((_req, res) => {
+      res.writeHead(200, ['Transfer-Encoding', 'chunked', 'Connection', 'close', 'x-app', 'yes']);
+      res.write(Buffer.from('ab'));
+      res.end('cd');
+    });
+    const client = await Client.open(port);
+    client.send(get('/one') + get('/two'));
+    const [one, two] = await client.responsesArrived(2);
+    expect(one?.headers['transfer-encoding']).toEqual(['chunked']);
+    expect(one?.headers.connection).toBeUndefined();
+    expect(one?.headers['x-app']).toEqual(['yes']);
+    expect([one?.body, two?.body]).toEqual(['abcd', 'abcd']);
+    expect(client.ended).toBe(false);
+  });
+
   it('writeHead throws a TypeError for a bad header name or value, and writes nothing', async () => {
     const errors: unknown[] = [];
     const { port } = await start((_req, res) => {
