@@ -16,7 +16,7 @@ export interface RequestFacts {
   readonly port: number | undefined;
   /** From the absolute-form request line, else `http`. */
   readonly scheme: 'http' | 'https';
-  /** `IncomingMessage.rawHeaders`: `[name, value, name, value, …]`, names in the case received. */
+  /** `DownstreamRequest.rawHeaders`: `[name, value, name, value, …]`, names in the case received. */
   readonly headers: readonly string[];
 }
 
