@@ -5,7 +5,8 @@
 // BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 1,10,50), BENCH_SYSTEMS (comma-separated names).
 // An optimization is judged in one run against the build before it: copy `dist/` aside first, inside the
 // repository so its packages resolve (`cp -r dist bench-results/dist-before`), then
-// BENCH_COMPARE_DIST=bench-results/dist-before adds that build as a system.
+// BENCH_COMPARE_DIST=bench-results/dist-before adds that build as a system. BENCH_HEAP_FLAGS (e.g.
+// `--max-semi-space-size=4`) runs the `heap` system with those V8 flags instead of none.
 
 import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -201,17 +202,22 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
       [
         'heap',
         async () => {
-          // Without the image's heap flags: what they save in RSS and cost in CPU, side by side.
+          // Without the image's heap flags (or with BENCH_HEAP_FLAGS instead): what they save in RSS and
+          // cost in CPU, side by side.
           const p = await startTesseraProxy(plan, {
             controlPlane: cp.url,
             meshName: 'full',
             node: 'client',
-            nodeArgs: [],
+            nodeArgs: process.env.BENCH_HEAP_FLAGS?.split(' ').filter(Boolean) ?? [],
             profileDir: profileDir('heap'),
             args: metrics,
           });
           started.push(p);
-          return { name: SYSTEM_NAMES.heap, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
+          const flags = process.env.BENCH_HEAP_FLAGS;
+          const name = flags
+            ? `tessera, full + metrics, ${flags} instead of the image's flags`
+            : SYSTEM_NAMES.heap;
+          return { name, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
         },
       ],
       [
