@@ -24,35 +24,26 @@ export interface HttpServer {
 
 class Connections implements ConnectionServer {
   readonly handle: RequestHandler;
-  readonly maxHeaderBytes: number;
-  readonly maxHeaderCount: number;
-  readonly headersTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly keepAliveTimeoutMs: number;
-  readonly #checkIntervalMs: number;
+  readonly limits: HttpLimits;
   draining = false;
   readonly open = new Set<ServerConnection>();
   #sweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(limits: HttpLimits, handle: RequestHandler) {
     this.handle = handle;
-    this.maxHeaderBytes = limits.maxHeaderBytes;
-    this.maxHeaderCount = limits.maxHeaderCount;
-    this.requestTimeoutMs = limits.requestTimeoutMs;
     // A head is part of its request: it cannot be given longer than the whole.
-    this.headersTimeoutMs =
-      limits.requestTimeoutMs > 0
-        ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
-        : limits.headersTimeoutMs;
-    this.keepAliveTimeoutMs = limits.keepAliveTimeoutMs;
-    this.#checkIntervalMs = limits.timeoutCheckIntervalMs;
+    const requestTimeoutMs = limits.requestTimeoutMs;
+    this.limits =
+      requestTimeoutMs > 0 && limits.headersTimeoutMs > requestTimeoutMs
+        ? { ...limits, headersTimeoutMs: requestTimeoutMs }
+        : limits;
   }
 
   accept(socket: Socket): void {
     this.open.add(new ServerConnection(this, socket));
     if (this.#sweep === undefined) {
       // One timer for every connection's deadline, instead of re-arming a socket timer per request.
-      this.#sweep = setInterval(this.#check, this.#checkIntervalMs);
+      this.#sweep = setInterval(this.#check, this.limits.timeoutCheckIntervalMs);
       this.#sweep.unref();
     }
   }

@@ -2,6 +2,7 @@
 // before them has ended), each handed to the listener's handler with its response.
 
 import type { Socket } from 'node:net';
+import type { HttpLimits } from '../limits.js';
 import { localReplyHead } from '../local-reply.js';
 import { DownstreamRequest } from './downstream-request.js';
 import { DownstreamResponse } from './downstream-response.js';
@@ -12,11 +13,8 @@ export type RequestHandler = (req: DownstreamRequest, res: DownstreamResponse) =
 /** What a connection needs from its server. */
 export interface ConnectionServer {
   readonly handle: RequestHandler;
-  readonly maxHeaderBytes: number;
-  readonly maxHeaderCount: number;
-  readonly headersTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly keepAliveTimeoutMs: number;
+  /** With `headersTimeoutMs` at most `requestTimeoutMs` (when that is set). */
+  readonly limits: HttpLimits;
   /** The server is draining: finish the request in flight, then close. */
   readonly draining: boolean;
   closed(connection: ServerConnection): void;
@@ -60,9 +58,9 @@ export class ServerConnection {
   constructor(server: ConnectionServer, socket: Socket) {
     this.#server = server;
     this.socket = socket;
-    this.#parser = new RequestParser(this, server);
+    this.#parser = new RequestParser(this, server.limits);
     socket.setNoDelay(true);
-    this.#expect(HEADERS, server.headersTimeoutMs);
+    this.#expect(HEADERS, server.limits.headersTimeoutMs);
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
@@ -82,7 +80,7 @@ export class ServerConnection {
     switch (kind) {
       case IDLE:
         // Not idle while the last response is still on its way to a client reading it.
-        if (this.#delivering()) this.#expect(IDLE, this.#server.keepAliveTimeoutMs);
+        if (this.#delivering()) this.#expect(IDLE, this.#server.limits.keepAliveTimeoutMs);
         else this.#close();
         break;
       case LINGER:
@@ -107,7 +105,7 @@ export class ServerConnection {
 
   readonly #onData = (chunk: Buffer): void => {
     if (this.#closing) return;
-    if (this.#deadlineKind === IDLE) this.#expect(HEADERS, this.#server.headersTimeoutMs);
+    if (this.#deadlineKind === IDLE) this.#expect(HEADERS, this.#server.limits.headersTimeoutMs);
     const parser = this.#parser;
     try {
       parser.execute(chunk);
@@ -117,7 +115,7 @@ export class ServerConnection {
     }
     // The start of the next head came with the end of a request answered at once.
     if (this.#deadlineKind === IDLE && parser.headStarted)
-      this.#expect(HEADERS, this.#server.headersTimeoutMs);
+      this.#expect(HEADERS, this.#server.limits.headersTimeoutMs);
     if (parser.holding && !this.#socketPaused) {
       this.#socketPaused = true;
       this.socket.pause();
@@ -135,7 +133,8 @@ export class ServerConnection {
     );
     this.#request = request;
     this.#response = response;
-    if (head.bodyLength !== 0 && server.requestTimeoutMs > 0) this.#expect(REQUEST, server.requestTimeoutMs);
+    if (head.bodyLength !== 0 && server.limits.requestTimeoutMs > 0)
+      this.#expect(REQUEST, server.limits.requestTimeoutMs);
     else this.#expect(NONE, 0);
     if (head.expectUnknown) {
       this.#refuse(417, 'the only expectation supported is "Expect: 100-continue"');
@@ -189,11 +188,11 @@ export class ServerConnection {
     }
     if (this.#parser.holding) {
       // A pipelined request is waiting: read it once the exchange that ended has finished unwinding.
-      this.#expect(HEADERS, this.#server.headersTimeoutMs);
+      this.#expect(HEADERS, this.#server.limits.headersTimeoutMs);
       queueMicrotask(this.#readHeld);
       return;
     }
-    this.#expect(IDLE, this.#server.keepAliveTimeoutMs);
+    this.#expect(IDLE, this.#server.limits.keepAliveTimeoutMs);
     this.#parser.next();
     this.#resumeSocket();
   }
