@@ -146,7 +146,10 @@ export abstract class MessageParser {
     return true;
   }
 
-  /** Parses `chunk`, emitting events; bytes after the end of the message are held. */
+  /**
+   * Parses `chunk`, emitting events; bytes after the end of the message are held. What is kept past the
+   * call is copied, so the caller may read into the same memory again (`net.connect({ onread })`).
+   */
   execute(chunk: Buffer): void {
     if (this.#held !== undefined) {
       this.#held = Buffer.concat([this.#held, chunk]);
@@ -160,7 +163,7 @@ export abstract class MessageParser {
     let at = 0;
     while (at < data.length) {
       if (this.#paused && this.#state !== DONE && this.#state !== IDLE) {
-        this.#held = data.subarray(at);
+        this.#held = Buffer.from(data.subarray(at));
         return;
       }
       switch (this.#state) {
@@ -176,7 +179,7 @@ export abstract class MessageParser {
             throw this.fail(`the ${this.subject} head is larger than ${this.#maxHeaderBytes} bytes`, true);
           }
           if (end === -1) {
-            this.#pending = data.subarray(at);
+            this.#pending = Buffer.from(data.subarray(at));
             return;
           }
           const start = at;
@@ -210,7 +213,7 @@ export abstract class MessageParser {
         }
         case CHUNK_DATA_END: {
           if (data.length - at < 2) {
-            this.#pending = data.subarray(at);
+            this.#pending = Buffer.from(data.subarray(at));
             return;
           }
           if (data[at] !== 0x0d || data[at + 1] !== 0x0a)
@@ -245,7 +248,7 @@ export abstract class MessageParser {
         }
         case DONE:
           // Bytes past the message: kept for the next one (a pipelined request), or dropped by `reset()`.
-          this.#held = data.subarray(at);
+          this.#held = Buffer.from(data.subarray(at));
           return;
         default:
           // IDLE: reset by an event handler.
@@ -275,7 +278,7 @@ export abstract class MessageParser {
       if (data.length - at > MAX_CHUNK_LINE_BYTES) {
         throw this.fail('a chunk-size or trailer line is too long', true);
       }
-      this.#pending = data.subarray(at);
+      this.#pending = Buffer.from(data.subarray(at));
     }
     return eol;
   }

@@ -704,6 +704,49 @@ describe('H1Pool', () => {
     });
   });
 
+  describe('reads into one buffer shared by every connection', () => {
+    it('hands out chunks that stay intact after later reads, across connections, pauses and split heads', async () => {
+      // Every connection's body is its own letter; heads and chunks are split across writes so the parser
+      // keeps partial lines and held bytes between reads.
+      const server = await rawServer((req) => {
+        const letter = String.fromCharCode(97 + (req.index % 26));
+        req.write('HTTP/1.1 200 OK\r\nTransfer-Enc');
+        setTimeout(() => req.write('oding: chunked\r\n\r\n1f4\r\n'), 5);
+        setTimeout(() => req.write(`${letter.repeat(500)}\r\n3e8\r\n${letter.repeat(600)}`), 10);
+        setTimeout(() => req.end(`${letter.repeat(400)}\r\n0\r\n\r\n`), 15);
+      });
+      const upstreams = [pool(server.port), pool(server.port), pool(server.port)];
+      const kept: Buffer[][] = [];
+      const sent = Array.from({ length: 12 }, (_, i) => {
+        const chunks: Buffer[] = [];
+        kept.push(chunks);
+        // The chunks are kept as given (no copy), and one in three handlers pauses and resumes later.
+        return send(
+          upstreams[i % 3]!,
+          {},
+          {
+            onData: (chunk, outcome) => {
+              chunks.push(chunk);
+              if (i % 3 !== 0) return true;
+              setTimeout(() => outcome.resume?.(), 3);
+              return false;
+            },
+          },
+        );
+      });
+      const outcomes = await Promise.all(sent);
+      const letters = server.requests.map((req) => String.fromCharCode(97 + (req.index % 26)));
+      for (const [i, outcome] of outcomes.entries()) {
+        expect(outcome.complete, outcome.error?.message).toBe(true);
+        const body = Buffer.concat(kept[i]!).toString('latin1');
+        expect(body).toHaveLength(1_500);
+        expect(new Set(body).size).toBe(1);
+        expect(letters).toContain(body[0]);
+      }
+      expect(new Set(outcomes.map((_, i) => Buffer.concat(kept[i]!).toString('latin1')[0])).size).toBe(12);
+    });
+  });
+
   describe('backpressure', () => {
     const TOTAL = 1_000_000;
     const bigServer = () =>
