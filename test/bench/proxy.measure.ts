@@ -6,7 +6,8 @@
 // An optimization is judged in one run against the build before it: copy `dist/` aside first, inside the
 // repository so its packages resolve (`cp -r dist bench-results/dist-before`), then
 // BENCH_COMPARE_DIST=bench-results/dist-before adds that build as a system. BENCH_HEAP_FLAGS (e.g.
-// `--max-semi-space-size=4`) runs the `heap` system with those V8 flags instead of none.
+// `--max-semi-space-size=4`) runs the `heap` system with those V8 flags instead of none; BENCH_COMPARE_XRAY=1
+// runs the compare build with X-Ray on (BENCH_XRAY_RATE, default 0.05), to weigh a tracing change.
 
 import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -193,7 +194,9 @@ it('measures the proxy against direct, nginx and HAProxy', async () => {
             node: 'client',
             cli: resolve(process.env.BENCH_COMPARE_DIST!, 'cli/tessera.js'),
             profileDir: profileDir('compare'),
-            args: metrics,
+            args: process.env.BENCH_COMPARE_XRAY
+              ? [...metrics, '--tracing', 'xray', '--sampling-rate', process.env.BENCH_XRAY_RATE ?? '0.05']
+              : metrics,
           });
           started.push(p);
           return { name: SYSTEM_NAMES.compare, url: `http://127.0.0.1:${p.port}/`, proxyPids: () => [p.pid] };
