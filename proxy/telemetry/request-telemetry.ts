@@ -53,14 +53,11 @@ export class RequestTelemetry {
       trace === undefined
         ? undefined
         : (endpoint: string, n: number, headers: string[]): AttemptObserver => {
-            const span = tracer.attempt(trace, {
-              endpoint,
-              n,
-              ...(labels.target ? { name: labels.target } : {}),
-            });
+            const span = tracer.attempt(trace, { endpoint, n, name: labels.target || undefined });
             const header = tracer.traceHeaderFor(trace, span);
+            // Plain literals of one shape, not conditional spreads: these are built per request.
             return {
-              ...(header !== undefined ? { headers: withTraceHeader(headers, header) } : {}),
+              headers: header === undefined ? undefined : withTraceHeader(headers, header),
               end: (result) => span.end(result),
             };
           };
@@ -104,6 +101,6 @@ export class RequestTelemetry {
         });
       }
     };
-    return { ...(observeAttempt !== undefined ? { observeAttempt } : {}), done };
+    return { observeAttempt, done };
   }
 }
