@@ -74,7 +74,8 @@ export class RequestTelemetry {
           timedOut: outcome.timedOut,
         });
       }
-      if (trace !== undefined) {
+      // Only a sampled trace has a segment to end: the rest (most) build nothing here.
+      if (trace?.sampled === true) {
         tracer.end(trace, {
           status: outcome.status,
           bytesSent: outcome.bytesSent,
