@@ -3,6 +3,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { headerNameSet } from '../header-name-set.js';
 import { isTokenChar } from '../wire/token.js';
 
 /** What a response tells its connection. */
@@ -17,6 +18,8 @@ const EMPTY = Buffer.alloc(0);
 /** Body bytes up to this are copied next to the head and sent in one write. */
 const MAX_COPY_BYTES = 16 * 1024;
 const NO_BODY = new Set([204, 304]);
+/** Headers a handler may pass that the server writes itself, or not at all. */
+const isServersOwnHeader = headerNameSet(['transfer-encoding', 'connection']);
 
 export class DownstreamResponse {
   readonly #owner: ResponseOwner;
@@ -89,15 +92,10 @@ export class DownstreamResponse {
       const name = headers[i]!;
       const value = headers[i + 1]!;
       checkField(name, value);
-      const length = name.length;
-      if (length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
-      else if (length === 4 && name.toLowerCase() === 'date') hasDate = true;
-      else if (
-        (length === 17 && name.toLowerCase() === 'transfer-encoding') ||
-        (length === 10 && name.toLowerCase() === 'connection')
-      ) {
-        continue; // the server frames the body and decides the connection's fate itself
-      }
+      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
+      // The server frames the body and decides the connection's fate itself.
+      else if (isServersOwnHeader(name)) continue;
       head += `${name}: ${value}\r\n`;
     }
     if (!hasDate) head += `date: ${httpDate()}\r\n`;

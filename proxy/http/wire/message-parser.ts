@@ -133,11 +133,6 @@ export abstract class MessageParser {
     return this.#state !== IDLE && this.#state !== DONE;
   }
 
-  /** The body is delimited by the connection's close (responses without framing). */
-  protected get closeDelimited(): boolean {
-    return this.#state === CLOSE_DELIMITED;
-  }
-
   /** Ends a close-delimited body at EOF; `false` when the message was not close-delimited. */
   protected endAtClose(): boolean {
     if (this.#state !== CLOSE_DELIMITED) return false;
