@@ -67,7 +67,8 @@ class Connections implements ConnectionServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const connections = new Connections(options.limits, options.handle);
   const { onConnection } = options;
-  const server: Server = createServer((socket) => {
+  // Paused so that a connection can choose how it reads before the first read (`ServerConnection`).
+  const server: Server = createServer({ pauseOnConnect: true }, (socket) => {
     onConnection?.(socket);
     connections.accept(socket);
   });

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { HttpLimits } from '../limits.js';
 import { localReplyHead } from '../local-reply.js';
+import { readAcceptedInto } from '../wire/socket-reads.js';
 import { DownstreamRequest } from './downstream-request.js';
 import { DownstreamResponse } from './downstream-response.js';
 import { type RequestHead, RequestParser, RequestRefusal } from './request-parser.js';
@@ -40,6 +41,13 @@ const LINGER_MS = 1_000;
 
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
+/**
+ * How much a connection reads ahead of what it can deliver (a pipelined request, a body nobody reads yet)
+ * before its socket stops reading. Reading on is what notices a client that closes meanwhile; a stopped
+ * socket reads nothing, not even its FIN. 16 KiB is the read-ahead of Node's own sockets.
+ */
+const MAX_HELD_BYTES = 16 * 1024;
+
 export class ServerConnection {
   readonly socket: Socket;
   readonly #server: ConnectionServer;
@@ -61,10 +69,11 @@ export class ServerConnection {
     this.#parser = new RequestParser(this, server.limits);
     socket.setNoDelay(true);
     this.#expect(HEADERS, server.limits.headersTimeoutMs);
-    socket.on('data', this.#onData);
+    if (!readAcceptedInto(socket, this.#onRead)) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
+    socket.resume();
   }
 
   /** The server drains: an idle connection closes now, a busy one after the response in flight. */
@@ -103,6 +112,11 @@ export class ServerConnection {
     }
   }
 
+  readonly #onRead = (nread: number, buffer: Uint8Array): boolean => {
+    this.#onData((buffer as Buffer).subarray(0, nread));
+    return true;
+  };
+
   readonly #onData = (chunk: Buffer): void => {
     if (this.#closing) return;
     if (this.#deadlineKind === IDLE) this.#expect(HEADERS, this.#server.limits.headersTimeoutMs);
@@ -116,7 +130,7 @@ export class ServerConnection {
     // The start of the next head came with the end of a request answered at once.
     if (this.#deadlineKind === IDLE && parser.headStarted)
       this.#expect(HEADERS, this.#server.limits.headersTimeoutMs);
-    if (parser.holding && !this.#socketPaused) {
+    if (parser.heldBytes >= MAX_HELD_BYTES && !this.#socketPaused) {
       this.#socketPaused = true;
       this.socket.pause();
     }
@@ -149,7 +163,8 @@ export class ServerConnection {
     const request = this.#request;
     // After the response has ended, the rest of the body is read past so the connection stays usable.
     if (request === undefined || this.#response?.ended === true) return;
-    if (!request.deliver(chunk)) this.#parser.pause();
+    // A copy: the chunk lies in the buffer the next read overwrites (`readAcceptedInto`).
+    if (!request.deliver(Buffer.from(chunk))) this.#parser.pause();
   }
 
   onRequestEnd(): void {
@@ -215,7 +230,7 @@ export class ServerConnection {
   }
 
   #resumeSocket(): void {
-    if (!this.#socketPaused || this.#parser.holding) return;
+    if (!this.#socketPaused || this.#parser.heldBytes >= MAX_HELD_BYTES) return;
     this.#socketPaused = false;
     this.socket.resume();
   }

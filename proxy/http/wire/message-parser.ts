@@ -104,6 +104,11 @@ export abstract class MessageParser {
     return this.#held !== undefined;
   }
 
+  /** How many bytes are held. */
+  get heldBytes(): number {
+    return this.#held?.length ?? 0;
+  }
+
   /** Delivers everything held, ignoring pauses (the connection is ending: nothing more will be read). */
   flush(): void {
     while (this.#held !== undefined && this.reading) this.resume();

@@ -2,6 +2,7 @@
 
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { READ_BUFFER } from '../../http/wire/socket-reads.js';
 import type { PendingRequest, RequestRunner } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
 import { type ResponseLimits, ResponseParser } from './response-parser.js';
@@ -26,9 +27,6 @@ export interface ConnectionOwner {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /** How a keep-alive connection the upstream closed while it sat idle fails the next request on it. */
 const STALE_CONNECTION_ERRORS = new Set(['UPSTREAM_CLOSED', 'ECONNRESET', 'EPIPE']);
-
-/** Where every upstream connection's reads land (see the constructor). */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 const CLOSED_BEFORE_RESPONSE = 'the upstream closed the connection before the response ended';
 
@@ -62,9 +60,8 @@ export class H1Connection implements RequestRunner {
       host: owner.address,
       port: owner.port,
       noDelay: true,
-      // Reads skip the Readable machinery (a push, a 'data' event and a nextTick each) and land in one
-      // buffer every upstream connection shares: each read is parsed before the next one is made, and
-      // what outlives the call (held bytes, body chunks) is copied.
+      // Reads skip the Readable machinery and land in the buffer every proxy socket shares (see
+      // socket-reads.ts): what outlives the call (held bytes, body chunks) is copied.
       onread: { buffer: READ_BUFFER, callback: this.#onRead },
     });
     this.#socket = socket;
