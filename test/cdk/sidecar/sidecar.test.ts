@@ -624,7 +624,7 @@ describe('sidecar constants', () => {
     const dockerfile = readFileSync(new URL('../../../proxy/Dockerfile', import.meta.url), 'utf8');
     expect(dockerfile).toContain(`CMD ["node", "-e", "${READY_CHECK_SCRIPT}"]`);
     expect(dockerfile).toContain(
-      'ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/cli/tessera.js", "proxy"]',
+      'ENTRYPOINT ["node", "--max-semi-space-size=2", "--single-threaded-gc", "dist/cli/tessera.js", "proxy"]',
     );
     expect(dockerfile).toMatch(/useradd --uid 1337 /);
   });
