@@ -1,6 +1,6 @@
 // Hop-by-hop headers: those that describe one connection and must not cross the proxy in either direction.
 
-import { headerNameSet } from './header-name-set.js';
+import { equalsLowerCase, headerNameSet } from './header-name-set.js';
 
 /** Always hop-by-hop (RFC 9110 §7.6.1, plus `proxy-connection` and `http2-settings`), lower-case. */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
@@ -28,7 +28,7 @@ export function connectionNominated(rawHeaders: readonly string[]): readonly str
   let nominated: string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    if (!equalsLowerCase(name, 'connection')) continue;
     for (const token of rawHeaders[i + 1]!.split(',')) {
       const header = token.trim().toLowerCase();
       if (header === '' || HOP_BY_HOP_HEADERS.has(header) || header === 'close') continue;

@@ -1,6 +1,7 @@
 // Checks a downstream request's head beyond its framing (which the parser enforces), and derives where it is addressed.
 
 import { type Authority, formatAuthority, parseAuthority } from './authority.js';
+import { equalsLowerCase } from './header-name-set.js';
 import { normalizePath } from './normalize-path.js';
 import type { DownstreamRequest } from './server/downstream-request.js';
 
@@ -104,7 +105,7 @@ function hostHeader(raw: readonly string[]): string | undefined {
   let host: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === 'host') {
+    if (equalsLowerCase(name, 'host')) {
       if (host !== undefined) return MANY_HOSTS;
       host = raw[i + 1]!;
     }

@@ -2,6 +2,7 @@
 
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { equalsLowerCase } from '../header-name-set.js';
 import type { RequestHead } from './request-parser.js';
 
 /** What the request body's stream tells its connection. */
@@ -48,10 +49,8 @@ export class DownstreamRequest {
   /** The first value of the header `lowerName` (given in lower case), if any. */
   header(lowerName: string): string | undefined {
     const raw = this.rawHeaders;
-    const length = lowerName.length;
     for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (name.length === length && name.toLowerCase() === lowerName) return raw[i + 1];
+      if (equalsLowerCase(raw[i]!, lowerName)) return raw[i + 1];
     }
     return undefined;
   }

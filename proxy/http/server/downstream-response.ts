@@ -3,7 +3,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { headerNameSet } from '../header-name-set.js';
+import { equalsLowerCase, headerNameSet } from '../header-name-set.js';
 import { isTokenChar } from '../wire/token.js';
 
 /** What a response tells its connection. */
@@ -92,8 +92,8 @@ export class DownstreamResponse {
       const name = headers[i]!;
       const value = headers[i + 1]!;
       checkField(name, value);
-      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
-      else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
+      if (equalsLowerCase(name, 'content-length')) hasLength = true;
+      else if (equalsLowerCase(name, 'date')) hasDate = true;
       // The server frames the body and decides the connection's fate itself.
       else if (isServersOwnHeader(name)) continue;
       head += `${name}: ${value}\r\n`;

@@ -1,6 +1,7 @@
 // Reads HTTP/1.1 requests off a downstream connection, strictly: anything two parsers could read
 // differently (request smuggling) is refused with 400, over-large heads with 431, never guessed at.
 
+import { equalsLowerCase } from '../header-name-set.js';
 import {
   CHUNKED,
   connectionOptions,
@@ -108,17 +109,17 @@ export class RequestParser extends MessageParser {
       const name = headers[i]!;
       switch (name.length) {
         case 6:
-          if (name.toLowerCase() === 'expect') expect = headers[i + 1]!;
+          if (equalsLowerCase(name, 'expect')) expect = headers[i + 1]!;
           break;
         case 10:
-          if (name.toLowerCase() === 'connection') {
+          if (equalsLowerCase(name, 'connection')) {
             const options = connectionOptions(headers[i + 1]!);
             close ||= options.close;
             keepAliveToken ||= options.keepAlive;
           }
           break;
         case 14:
-          if (name.toLowerCase() === 'content-length') {
+          if (equalsLowerCase(name, 'content-length')) {
             const value = headers[i + 1]!;
             if (contentLength !== -1)
               throw refuse('the request has more than one Content-Length header', false);
@@ -127,7 +128,7 @@ export class RequestParser extends MessageParser {
           }
           break;
         case 17:
-          if (name.toLowerCase() === 'transfer-encoding') {
+          if (equalsLowerCase(name, 'transfer-encoding')) {
             const value = headers[i + 1]!;
             transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
           }

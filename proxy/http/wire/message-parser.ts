@@ -2,6 +2,7 @@
 // Content-Length, the chunked coding or (responses only) the connection's close. Reads can be paused and
 // what arrives meanwhile is held, so backpressure holds without losing bytes.
 
+import { equalsLowerCase } from '../header-name-set.js';
 import { isTokenChar } from './token.js';
 
 /** How the body after a head is delimited: `>= 0` a length (0: none), or one of these. */
@@ -380,8 +381,14 @@ export function isContentLength(value: string): boolean {
   return true;
 }
 
+const KEEP_ALIVE = Object.freeze({ close: false, keepAlive: true });
+const CLOSE = Object.freeze({ close: true, keepAlive: false });
+
 /** The tokens of a `Connection` header value that matter to framing. */
 export function connectionOptions(value: string): { close: boolean; keepAlive: boolean } {
+  // The values nearly every message carries, without splitting them.
+  if (equalsLowerCase(value, 'keep-alive')) return KEEP_ALIVE;
+  if (equalsLowerCase(value, 'close')) return CLOSE;
   let close = false;
   let keepAlive = false;
   for (const token of value.toLowerCase().split(',')) {

@@ -1,6 +1,7 @@
 // The `X-Amzn-Trace-Id` header: parsed from a request, written for the next hop, and trace/segment ids.
 
 import { randomFillSync } from 'node:crypto';
+import { equalsLowerCase } from '../../http/header-name-set.js';
 import { TRACE_HEADER } from './constants.js';
 
 export type SampledFlag = '1' | '0' | '?';
@@ -63,7 +64,7 @@ export function withTraceHeader(headers: readonly string[], value: string): stri
   const out: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
-    if (name.length === TRACE_HEADER.length && name.toLowerCase() === TRACE_HEADER) continue;
+    if (equalsLowerCase(name, TRACE_HEADER)) continue;
     out.push(name, headers[i + 1]!);
   }
   out.push('X-Amzn-Trace-Id', value);

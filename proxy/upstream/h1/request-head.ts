@@ -1,5 +1,6 @@
 // Writes a request head for the wire, refusing what would let a header or the target inject a line.
 
+import { equalsLowerCase } from '../../http/header-name-set.js';
 import { isToken } from '../../http/wire/token.js';
 import type { DispatchOptions } from './dispatch.js';
 import { UpstreamHttpError } from './errors.js';
@@ -32,8 +33,8 @@ export function serializeHead(
     const value = headers[i + 1]!;
     if (!isToken(name)) throw invalid(`the header name ${JSON.stringify(name)} is not a token`);
     if (UNSAFE_VALUE.test(value)) throw invalid(`the ${name} header's value has a CR, LF or NUL`);
-    if (name.length === 4) host ||= name.toLowerCase() === 'host';
-    else if (name.length === 14) length ||= name.toLowerCase() === 'content-length';
+    if (name.length === 4) host ||= equalsLowerCase(name, 'host');
+    else if (name.length === 14) length ||= equalsLowerCase(name, 'content-length');
     head += `${name}: ${value}\r\n`;
   }
   if (!host) head += `host: ${authority}\r\n`;

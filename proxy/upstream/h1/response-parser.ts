@@ -2,6 +2,7 @@
 // server could make two parsers read differently is refused (the connection is then discarded, and the
 // request answered 502), never guessed at.
 
+import { equalsLowerCase } from '../../http/header-name-set.js';
 import {
   ANOTHER_HEAD,
   CHUNKED,
@@ -30,6 +31,7 @@ export interface ResponseLimits {
 }
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: .*)?$/;
+const KEEP_ALIVE_TIMEOUT = /(?:^|[\s,])timeout=(\d+)/i;
 
 /**
  * One response at a time: `start()` before each request's response, then `execute()` with each chunk
@@ -87,20 +89,18 @@ export class ResponseParser extends MessageParser {
       const name = headers[i]!;
       const value = headers[i + 1]!;
       switch (name.length) {
-        case 10: {
-          const lower = name.toLowerCase();
-          if (lower === 'connection') {
+        case 10:
+          if (equalsLowerCase(name, 'connection')) {
             const options = connectionOptions(value);
             close ||= options.close;
             keepAliveToken ||= options.keepAlive;
-          } else if (lower === 'keep-alive') {
-            const timeout = /(?:^|[\s,])timeout=(\d+)/i.exec(value);
+          } else if (equalsLowerCase(name, 'keep-alive')) {
+            const timeout = KEEP_ALIVE_TIMEOUT.exec(value);
             if (timeout !== null) this.keepAliveTimeoutMs = Number(timeout[1]) * 1000;
           }
           break;
-        }
         case 14:
-          if (name.toLowerCase() === 'content-length') {
+          if (equalsLowerCase(name, 'content-length')) {
             if (!isContentLength(value)) throw malformed(`Content-Length "${value}" is not a number`);
             const length = Number(value);
             if (contentLength !== -1 && contentLength !== length) {
@@ -110,7 +110,7 @@ export class ResponseParser extends MessageParser {
           }
           break;
         case 17:
-          if (name.toLowerCase() === 'transfer-encoding') {
+          if (equalsLowerCase(name, 'transfer-encoding')) {
             transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
           }
           break;
