@@ -21,6 +21,8 @@ export interface Summary {
   readonly rps: number;
   readonly rpsMin: number;
   readonly rpsMax: number;
+  /** Requests/s of each round, in the order the rounds ran (for ratios paired by round). */
+  readonly rpsByRound: readonly number[];
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
@@ -39,6 +41,16 @@ export const median = (xs: readonly number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
+
+/**
+ * How `a`'s throughput compares with `b`'s: the median of their ratios round by round. The two ran
+ * moments apart within each round, so drift on a noisy machine (which moves both) mostly cancels; a ratio
+ * of the two medians would pair a fast round of one with a slow round of the other.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length === 0) return median(a) / median(b);
+  return median(a.map((rps, i) => rps / b[i]!));
+}
 
 export function summarize(
   cells: ReadonlyMap<string, ReadonlyMap<number, readonly Round[]>>,
@@ -62,6 +74,7 @@ export function summarize(
         rps: median(rps),
         rpsMin: Math.min(...rps),
         rpsMax: Math.max(...rps),
+        rpsByRound: rps,
         p50,
         p99,
         p999: median(rounds.map((r) => r.p999)),
@@ -69,8 +82,18 @@ export function summarize(
         requestsPerCpuSecond: cpuUs ? 1e6 / cpuUs : undefined,
         rssMiB: rss.get(system),
         failures: rounds.reduce((n, r) => n + r.failures, 0),
-        vsDirect: direct ? median(rps) / median(direct.map((r) => r.rps)) : Number.NaN,
-        vsNginx: nginx ? median(rps) / median(nginx.map((r) => r.rps)) : undefined,
+        vsDirect: direct
+          ? pairedRatio(
+              rps,
+              direct.map((r) => r.rps),
+            )
+          : Number.NaN,
+        vsNginx: nginx
+          ? pairedRatio(
+              rps,
+              nginx.map((r) => r.rps),
+            )
+          : undefined,
         addedP50: direct ? p50 - median(direct.map((r) => r.p50)) : Number.NaN,
         addedP99: direct ? p99 - median(direct.map((r) => r.p99)) : Number.NaN,
       });
