@@ -32,10 +32,10 @@ interface StreamHandle {
 /**
  * Makes an accepted socket that has not started reading (its server has `pauseOnConnect`) deliver its reads
  * to `onRead`, as `onread: { buffer: READ_BUFFER, callback: onRead }` does for a connected one; `pause()`
- * and `resume()` then stop and start the reads themselves (a paused socket reads nothing, not even a FIN;
+ * and `resume()` then stop and start the reads themselves. A paused socket reads nothing, not even a FIN;
  * and a `pause()` in the tick of a `resume()` does not hold, as the resume's deferred `read(0)` starts the
- * reads again). Returns `false`, changing nothing, where this
- * Node does not keep `onread` as expected: the caller then reads 'data' events.
+ * reads again. Returns `false`, changing nothing, where this Node does not keep `onread` as expected: the
+ * caller then reads 'data' events.
  */
 export function readAcceptedInto(socket: Socket, onRead: OnRead): boolean {
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
