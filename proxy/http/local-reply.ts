@@ -16,6 +16,18 @@ export function localReplyBody(message: string): string {
   return JSON.stringify({ message, proxy: 'tessera' });
 }
 
+/** The headers of a local reply whose body is `bodyBytes` long (flat `[name, value, …]`). */
+export function localReplyHeaders(bodyBytes: number): string[] {
+  return [
+    'content-type',
+    'application/json',
+    'content-length',
+    String(bodyBytes),
+    LOCAL_REPLY_HEADER,
+    'true',
+  ];
+}
+
 /**
  * Answers `res` with `status` and a JSON body saying `message`. With `close`, the connection closes after
  * it, and requests already pipelined on it are never read. When the response has already started
@@ -34,14 +46,7 @@ export function localReply(
   }
   const body = localReplyBody(message);
   if (options.close === true) res.closeConnection();
-  res.writeHead(status, [
-    'content-type',
-    'application/json',
-    'content-length',
-    String(Buffer.byteLength(body)),
-    LOCAL_REPLY_HEADER,
-    'true',
-  ]);
+  res.writeHead(status, localReplyHeaders(Buffer.byteLength(body)));
   res.end(body);
 }
 
@@ -51,12 +56,8 @@ export function localReply(
  */
 export function localReplyHead(status: number, message: string): string {
   const body = localReplyBody(message);
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-    'content-type: application/json\r\n' +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    `${LOCAL_REPLY_HEADER}: true\r\n` +
-    'connection: close\r\n\r\n' +
-    body
-  );
+  const headers = [...localReplyHeaders(Buffer.byteLength(body)), 'connection', 'close'];
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return `${head}\r\n${body}`;
 }

@@ -1,6 +1,6 @@
 // Replies the proxy makes itself: a status and a small JSON body, marked `x-tessera-local-reply: true`.
 
-import { LOCAL_REPLY_HEADER, localReplyBody } from '../http/local-reply.js';
+import { localReplyBody, localReplyHeaders } from '../http/local-reply.js';
 import type { DownstreamResponse } from '../http/server/index.js';
 
 export interface LocalReply {
@@ -18,14 +18,7 @@ function localReply(status: number, message: string): LocalReply {
     status,
     message,
     body,
-    headers: Object.freeze([
-      'content-type',
-      'application/json',
-      'content-length',
-      String(body.length),
-      LOCAL_REPLY_HEADER,
-      'true',
-    ]),
+    headers: Object.freeze(localReplyHeaders(body.length)),
   };
 }
 
